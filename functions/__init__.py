@@ -1,0 +1,1 @@
+"""One module per Lambda function; each is a few lines over `shared`."""

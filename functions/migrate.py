@@ -1,0 +1,9 @@
+"""Deploy-time Lambda: apply, revert or report migrations (see `shared.migrate`)."""
+
+from typing import Any
+
+from shared.migrate import run
+
+
+def handler(event: dict[str, Any] | None, context: object) -> dict[str, Any]:
+    return run(event or {})

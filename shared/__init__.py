@@ -1,0 +1,1 @@
+"""Code shared by every Lambda function of the vehicle-inventory API."""

@@ -1,0 +1,19 @@
+"""What the command-line tools share: the database to use on a developer's machine."""
+
+from __future__ import annotations
+
+from shared.db import Database
+from shared.settings import get_settings
+
+
+def local_database() -> Database:
+    """`DATABASE_URL` (or its secret) when configured, else the embedded development database."""
+    settings = get_settings()
+    if settings.database_url or settings.lambda_function_name:
+        from shared.db import get_database  # noqa: PLC0415
+
+        return get_database()
+    from shared import devdb  # noqa: PLC0415 - needs pgserver, a development dependency
+
+    url = devdb.database_url()
+    return Database(settings, url_source=lambda *, refresh=False: url)  # noqa: ARG005

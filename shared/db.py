@@ -1,0 +1,174 @@
+"""One lazily opened, reused connection per Lambda container, safe behind a transaction pooler.
+
+Behind PgBouncer/Supavisor in transaction mode a session lives only as long as a transaction, so:
+- parameters are bound client side and sent with the simple query protocol: no prepared statements;
+- the statement timeout is `SET LOCAL` in the same message as the statement. A multi-statement
+  message runs as one implicit transaction, so the pair costs one round trip and the setting ends
+  with it.
+`DB_PREPARED_STATEMENTS=on` (direct connections only) switches to server-side binding, prepared
+statements and a session-wide timeout sent at connect time.
+"""
+
+from __future__ import annotations
+
+import select
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, Protocol
+
+import psycopg
+from psycopg import ClientCursor, Cursor, pq
+from psycopg.abc import Params
+
+from shared import dsn
+from shared.errors import ConfigurationError, DatabaseUnavailableError
+from shared.settings import Settings, get_settings
+
+Row = tuple[Any, ...]
+
+
+class UrlSource(Protocol):
+    """Where the database URL comes from; `refresh=True` bypasses any cache (rotated secrets)."""
+
+    def __call__(self, *, refresh: bool = False) -> str: ...
+
+
+class Database:
+    """A single connection, opened on first use and replaced when found closed or dead."""
+
+    def __init__(self, settings: Settings, url_source: UrlSource | None = None) -> None:
+        self._settings = settings
+        self._url_source = url_source or self._url_from_settings
+        self._conn: psycopg.Connection[Row] | None = None
+        self._password: str | None = None
+        self.connects = 0  # how many connections this object opened (tests and benchmarks read it)
+
+    def fetch_one(self, query: str, params: Params | None = None, *, retry: bool) -> Row | None:
+        """Run one statement in its own transaction, in one round trip, and return its first row.
+
+        `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
+        out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
+        """
+        try:
+            return self._fetch_one(self._connection(), query, params)
+        except psycopg.OperationalError as err:
+            if not retry or not self._discard_if_broken():
+                raise self._unavailable(err) from err
+        try:
+            return self._fetch_one(self._connection(), query, params)
+        except psycopg.OperationalError as err:
+            self._discard_if_broken()
+            raise self._unavailable(err) from err
+
+    @contextmanager
+    def transaction(self, *, timeout_ms: int | None = None) -> Iterator[psycopg.Connection[Row]]:
+        """An explicit transaction for multi-statement work; commits on success, never retried."""
+        conn = self._connection()
+        try:
+            with conn.transaction():
+                conn.execute(self._timeout_sql(timeout_ms))
+                yield conn
+        except psycopg.OperationalError as err:
+            self._discard_if_broken()
+            raise self._unavailable(err) from err
+
+    def connection(self) -> psycopg.Connection[Row]:
+        """The live autocommit connection, for work that manages its own transactions."""
+        return self._connection()
+
+    def close(self) -> None:
+        """Close the connection, if any; the next use opens a new one."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _url_from_settings(self, *, refresh: bool = False) -> str:  # noqa: ARG002 - no cache
+        if not self._settings.database_url:
+            raise ConfigurationError("DATABASE_URL is required")
+        return self._settings.database_url
+
+    def _fetch_one(
+        self, conn: psycopg.Connection[Row], query: str, params: Params | None
+    ) -> Row | None:
+        cur = conn.cursor()
+        if self._settings.db_prepared_statements:
+            return cur.execute(query, params).fetchone()
+        cur.execute(f"{self._timeout_sql(None)}; {query}", params)
+        cur.nextset()
+        return cur.fetchone()
+
+    def _timeout_sql(self, timeout_ms: int | None) -> str:
+        ms = self._settings.db_statement_timeout_ms if timeout_ms is None else timeout_ms
+        return f"SET LOCAL statement_timeout = {int(ms)}"
+
+    def _connection(self) -> psycopg.Connection[Row]:
+        if self._conn is not None and not _is_usable(self._conn):
+            self._discard()
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def _connect(self) -> psycopg.Connection[Row]:
+        try:
+            try:
+                return self._open(self._url_source())
+            except psycopg.errors.InvalidPassword:
+                # The secret may have been rotated since it was cached: fetch it again, once.
+                return self._open(self._url_source(refresh=True))
+        except psycopg.OperationalError as err:
+            raise self._unavailable(err) from None
+
+    def _open(self, url: str) -> psycopg.Connection[Row]:
+        conninfo = dsn.normalize(url)
+        self._password = dsn.password_of(conninfo)
+        settings = self._settings
+        prepared = settings.db_prepared_statements
+        extra: dict[str, Any] = {}
+        if prepared and settings.db_statement_timeout_ms:
+            extra["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
+        cursor_factory: type[Cursor[Row]] = Cursor if prepared else ClientCursor
+        conn = psycopg.connect(
+            conninfo,
+            autocommit=True,
+            prepare_threshold=0 if prepared else None,
+            connect_timeout=settings.db_connect_timeout,
+            application_name=settings.service_name,
+            cursor_factory=cursor_factory,
+            **extra,
+        )
+        self.connects += 1
+        return conn
+
+    def _discard_if_broken(self) -> bool:
+        """Drop the connection if it is no longer usable; True if it was dropped."""
+        if self._conn is not None and _is_usable(self._conn):
+            return False
+        self._discard()
+        return True
+
+    def _discard(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+
+    def _unavailable(self, err: Exception) -> DatabaseUnavailableError:
+        return DatabaseUnavailableError(dsn.scrub(str(err).strip(), self._password))
+
+
+def _is_usable(conn: psycopg.Connection[Row]) -> bool:
+    """Closed, broken, or told by the server that it is going away (readable while idle)?
+
+    An idle connection has nothing to read; if the socket is readable, the server or pooler sent
+    a termination notice or closed it while the container was frozen. A syscall, no round trip.
+    """
+    if conn.closed or conn.broken or conn.info.transaction_status != pq.TransactionStatus.IDLE:
+        return False
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return not readable
+
+
+@cache
+def get_database() -> Database:
+    """The database of this container, created on first use."""
+    return Database(get_settings())

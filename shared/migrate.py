@@ -1,0 +1,73 @@
+"""The migrate commands, for the deploy-time Lambda and the command line.
+
+Lambda event: `{}` or `{"action": "up", "target": "0002"}`, `{"action": "status"}`,
+`{"action": "down", "target": "0001"}` or `{"action": "down", "steps": 1}`.
+Command line: `python -m shared.migrate up|down|status|create ...` (see `--help`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from shared.db import Database, get_database
+from shared.errors import MigrationError
+from shared.migration_files import create
+from shared.migrations import Migrator
+
+ACTIONS = ("up", "down", "status")
+
+
+def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
+    """Carry out one migrate event and return its JSON-ready summary; failures raise."""
+    unknown = set(event) - {"action", "target", "steps"}
+    if unknown:
+        raise MigrationError(f"unknown keys in the migrate event: {', '.join(sorted(unknown))}")
+    action = event.get("action", "up")
+    if action not in ACTIONS:
+        raise MigrationError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
+    target = event.get("target")
+    steps = event.get("steps")
+    if target is not None and not isinstance(target, str):
+        raise MigrationError("target must be a version string such as '0001'")
+    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)):
+        raise MigrationError("steps must be a whole number")
+    migrator = Migrator(db or get_database())
+    if action == "status":
+        return migrator.status()
+    if action == "up":
+        if steps is not None:
+            raise MigrationError("up takes a target, not steps")
+        return migrator.up(target)
+    return migrator.down(target=target, steps=steps)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m shared.migrate", description=__doc__)
+    commands = parser.add_subparsers(dest="action", required=True)
+    up = commands.add_parser("up", help="apply pending migrations")
+    up.add_argument("--target", help="stop after this version")
+    down = commands.add_parser("down", help="revert migrations (one by default)")
+    group = down.add_mutually_exclusive_group()
+    group.add_argument("--target", help="revert every migration above this version")
+    group.add_argument("--steps", type=int, help="how many migrations to revert")
+    commands.add_parser("status", help="show current, applied and pending migrations")
+    new = commands.add_parser("create", help="write a new numbered migration file")
+    new.add_argument("name")
+    args = parser.parse_args(argv)
+    if args.action == "create":
+        print(create(args.name))
+        return
+    from shared.cli import local_database  # noqa: PLC0415 - dev tooling only on the command line
+
+    event = {k: v for k, v in vars(args).items() if v is not None}
+    try:
+        print(json.dumps(run(event, local_database()), indent=2, default=str))
+    except MigrationError as err:
+        parser.exit(1, f"migrate: {err}\n")
+
+
+if __name__ == "__main__":
+    main()

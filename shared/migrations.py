@@ -1,0 +1,198 @@
+"""Apply, revert and report migrations; safe for concurrent deploys through a transaction pooler.
+
+Session advisory locks do not survive a transaction-mode pooler, so concurrent runs are serialised
+by a lease: one row in `schema_migrations_lock`, taken and released in short transactions, that
+expires on its own if a run dies. Inside each migration's transaction the version row is inserted
+first, so even without the lease a file could not be recorded twice.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from psycopg import ClientCursor
+
+from shared.db import Database
+from shared.errors import MigrationError
+from shared.migration_files import MIGRATIONS_DIR, Migration, load, split_statements
+
+_BOOTSTRAP = """
+SELECT pg_advisory_xact_lock(hashtext('schema_migrations'));
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    text PRIMARY KEY,
+    name       text NOT NULL,
+    checksum   text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS schema_migrations_lock (
+    id          boolean PRIMARY KEY DEFAULT true CHECK (id),
+    holder      text NOT NULL,
+    expires_at  timestamptz NOT NULL
+);
+"""
+_TAKE_LEASE = """
+INSERT INTO schema_migrations_lock (holder, expires_at)
+VALUES (%(holder)s, now() + make_interval(secs => %(seconds)s))
+ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+WHERE schema_migrations_lock.expires_at < now() OR schema_migrations_lock.holder = %(holder)s
+RETURNING holder
+"""
+_RELEASE_LEASE = "DELETE FROM schema_migrations_lock WHERE holder = %(holder)s"
+_APPLIED = "SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version"
+_RECORD = "INSERT INTO schema_migrations (version, name, checksum) VALUES (%(v)s, %(n)s, %(c)s)"
+_FORGET = "DELETE FROM schema_migrations WHERE version = %(v)s"
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    version: str
+    name: str
+    checksum: str
+    applied_at: Any
+
+
+@dataclass(slots=True)
+class Migrator:
+    """Runs the migrations of `directory` against `db`."""
+
+    db: Database
+    directory: Path = MIGRATIONS_DIR
+    lease_seconds: int = 900
+    wait_seconds: float = 300.0
+    holder: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def status(self) -> dict[str, Any]:
+        """Current version, applied migrations with their dates, and pending ones."""
+        self._bootstrap()
+        return self._summary(action="status")
+
+    def up(self, target: str | None = None) -> dict[str, Any]:
+        """Apply pending migrations in order, up to and including `target` (default: all)."""
+        files = load(self.directory)
+        if target is not None:
+            _require_version(target, files)
+        done: list[str] = []
+        with self._lease():
+            applied = self._verified(files)
+            for migration in files:
+                if target is not None and migration.version > target:
+                    break
+                if migration.version not in applied:
+                    self._apply(migration)
+                    done.append(migration.file_name)
+        return self._summary(action="up", applied_now=done)
+
+    def down(self, *, target: str | None = None, steps: int | None = None) -> dict[str, Any]:
+        """Revert the newest migrations: `steps` of them (default 1), or all above `target`."""
+        if target is not None and steps is not None:
+            raise MigrationError("give either a target or a number of steps, not both")
+        if steps is not None and steps < 1:
+            raise MigrationError("steps must be at least 1")
+        files = {m.version: m for m in load(self.directory)}
+        if target is not None and target.strip("0"):
+            _require_version(target, list(files.values()))
+        reverted: list[str] = []
+        with self._lease():
+            applied = sorted(self._verified(list(files.values())), reverse=True)
+            chosen = (
+                [v for v in applied if v > target] if target is not None else applied[: steps or 1]
+            )
+            for version in chosen:
+                self._revert(files[version])
+                reverted.append(files[version].file_name)
+        return self._summary(action="down", reverted_now=reverted)
+
+    def _apply(self, migration: Migration) -> None:
+        record = {"v": migration.version, "n": migration.name, "c": migration.checksum}
+        try:
+            if migration.transactional:
+                with self.db.transaction(timeout_ms=0) as conn:
+                    cur = ClientCursor(conn)
+                    cur.execute(_RECORD, record)
+                    cur.execute(migration.up)
+                return
+            conn = self.db.connection()
+            for statement in split_statements(migration.up):
+                ClientCursor(conn).execute(statement)
+            with self.db.transaction() as conn:
+                ClientCursor(conn).execute(_RECORD, record)
+        except Exception as err:
+            raise MigrationError(f"{migration.file_name} failed: {err}") from err
+
+    def _revert(self, migration: Migration) -> None:
+        if not migration.down.strip():
+            raise MigrationError(f"{migration.file_name} has no down section to revert with")
+        try:
+            with self.db.transaction(timeout_ms=0) as conn:
+                cur = ClientCursor(conn)
+                cur.execute(_FORGET, {"v": migration.version})
+                cur.execute(migration.down)
+        except Exception as err:
+            raise MigrationError(f"reverting {migration.file_name} failed: {err}") from err
+
+    def _verified(self, files: list[Migration]) -> dict[str, Applied]:
+        """Applied migrations, after checking that each still has its file, unedited."""
+        by_version = {m.version: m for m in files}
+        applied = self._applied()
+        for version, row in applied.items():
+            migration = by_version.get(version)
+            if migration is None:
+                raise MigrationError(f"migration {version}_{row.name} is applied but has no file")
+            if migration.checksum != row.checksum:
+                raise MigrationError(
+                    f"{migration.file_name} was edited after it was applied; "
+                    "restore it and put the change in a new migration"
+                )
+        return applied
+
+    def _applied(self) -> dict[str, Applied]:
+        with self.db.transaction() as conn:
+            rows = conn.execute(_APPLIED).fetchall()
+        return {row[0]: Applied(*row) for row in rows}
+
+    def _bootstrap(self) -> None:
+        with self.db.transaction() as conn:
+            ClientCursor(conn).execute(_BOOTSTRAP)
+
+    @contextmanager
+    def _lease(self) -> Iterator[None]:
+        self._bootstrap()
+        deadline = time.monotonic() + self.wait_seconds
+        params = {"holder": self.holder, "seconds": self.lease_seconds}
+        while True:
+            with self.db.transaction() as conn:
+                if conn.execute(_TAKE_LEASE, params).fetchone() is not None:
+                    break
+            if time.monotonic() > deadline:
+                raise MigrationError("another migration run holds the lock; try again later")
+            time.sleep(0.2)
+        try:
+            yield
+        finally:
+            with self.db.transaction() as conn:
+                conn.execute(_RELEASE_LEASE, params)
+
+    def _summary(self, *, action: str, **done: list[str]) -> dict[str, Any]:
+        files = load(self.directory)
+        applied = self._applied()
+        return {
+            "action": action,
+            **done,
+            "current": max(applied, default=None),
+            "applied": [
+                {"version": a.version, "name": a.name, "applied_at": a.applied_at.isoformat()}
+                for a in applied.values()
+            ],
+            "pending": [m.file_name for m in files if m.version not in applied],
+        }
+
+
+def _require_version(version: str, files: list[Migration]) -> None:
+    if version not in {m.version for m in files}:
+        raise MigrationError(f"no migration file has version {version}")
