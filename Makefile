@@ -5,7 +5,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.package-lock.json
 STAGE ?= dev
+# osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
+SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
+# The embedded PostgreSQL when DATABASE_URL is not set (see shared/devdb.py).
+WITH_DB := export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python -m shared.devdb url)}";
 
 .PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
 
@@ -18,9 +23,20 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-install: $(INSTALLED) ## create .venv with runtime and development dependencies
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
-test: lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
+install: $(INSTALLED) $(NODE_INSTALLED) ## create .venv and node_modules from the pinned files
+
+dev: install ## migrate and seed the embedded database, serve the API on http://127.0.0.1:3000
+	@$(WITH_DB) \
+	$(BIN)/python -m shared.migrate up > /dev/null && \
+	$(BIN)/python -m shared.seed --limit -1 && \
+	echo "API on http://127.0.0.1:3000 (docs: /docs); Ctrl-C stops it" && \
+	exec $(SLS) offline --host 127.0.0.1 --httpPort 3000
+
+test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
 
 lint: $(INSTALLED) ## ruff check and format check
 	$(BIN)/ruff check .
@@ -33,11 +49,29 @@ fmt: $(INSTALLED) ## format and fix what ruff can
 typecheck: $(INSTALLED) ## mypy --strict over functions/ shared/ tests/
 	$(BIN)/mypy
 
-pytest: $(INSTALLED) ## the test suite against real PostgreSQL
+pytest: install ## the test suite against real PostgreSQL
 	$(BIN)/pytest
 
-migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 1", ...)
+migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 1", "create add_color")
 	$(BIN)/python -m shared.migrate $(or $(ARGS),up)
+
+seed: $(INSTALLED) ## load the bundled sample (ARGS="--limit -1", "--csv-path s3://b/k", "--dry-run")
+	$(BIN)/python -m shared.seed $(ARGS)
+
+bench: install ## benchmarks against floors measured in the same run (several minutes)
+	$(BIN)/python -m bench
+
+package: install ## build .serverless/vehicle-inventory.zip (no AWS credentials needed)
+	$(SLS) package --stage $(STAGE)
+	@ls -l .serverless/vehicle-inventory.zip
+
+deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate fails
+	$(SLS) deploy --stage $(STAGE)
+	@out="$$($(SLS) invoke --function migrate --stage $(STAGE) --data '{"action": "up"}' 2>&1)"; \
+	status=$$?; echo "$$out"; \
+	if [ $$status -ne 0 ] || grep -q '"errorMessage"' <<<"$$out"; then \
+		echo "migrate failed on stage $(STAGE)" >&2; exit 1; \
+	fi
 
 db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 	$(BIN)/python -m shared.devdb stop
