@@ -34,7 +34,7 @@ dev: install ## migrate and seed the embedded database, serve the API on http://
 	$(BIN)/python -m shared.migrate up > /dev/null && \
 	$(BIN)/python -m shared.seed --limit -1 && \
 	echo "API on http://127.0.0.1:3000 (docs: /docs); Ctrl-C stops it" && \
-	exec $(SLS) offline --host 127.0.0.1 --httpPort 3000
+	POWERTOOLS_TRACE_DISABLED=true exec $(SLS) offline --host 127.0.0.1 --httpPort 3000
 
 test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
 

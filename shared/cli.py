@@ -9,7 +9,10 @@ from shared.settings import get_settings
 def local_database() -> Database:
     """`DATABASE_URL` (or its secret) when configured, else the embedded development database."""
     settings = get_settings()
-    if settings.database_url or settings.lambda_function_name:
+    configured = (
+        settings.database_url or settings.database_url_ssm_parameter or settings.database_secret_arn
+    )
+    if configured or settings.lambda_function_name:
         from shared.db import get_database  # noqa: PLC0415
 
         return get_database()

@@ -21,8 +21,8 @@ import psycopg
 from psycopg import ClientCursor, Cursor, pq
 from psycopg.abc import Params
 
-from shared import dsn
-from shared.errors import ConfigurationError, DatabaseUnavailableError
+from shared import dsn, observability, secrets
+from shared.errors import DatabaseUnavailableError
 from shared.settings import Settings, get_settings
 
 Row = tuple[Any, ...]
@@ -39,7 +39,7 @@ class Database:
 
     def __init__(self, settings: Settings, url_source: UrlSource | None = None) -> None:
         self._settings = settings
-        self._url_source = url_source or self._url_from_settings
+        self._url_source = url_source or secrets.url_source(settings)
         self._conn: psycopg.Connection[Row] | None = None
         self._password: str | None = None
         self.connects = 0  # how many connections this object opened (tests and benchmarks read it)
@@ -50,28 +50,30 @@ class Database:
         `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
         out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
         """
-        try:
-            return self._fetch_one(self._connection(), query, params)
-        except psycopg.OperationalError as err:
-            if not retry or not self._discard_if_broken():
+        with observability.db_span("query"):
+            try:
+                return self._fetch_one(self._connection(), query, params)
+            except psycopg.OperationalError as err:
+                if not retry or not self._discard_if_broken():
+                    raise self._unavailable(err) from err
+            try:
+                return self._fetch_one(self._connection(), query, params)
+            except psycopg.OperationalError as err:
+                self._discard_if_broken()
                 raise self._unavailable(err) from err
-        try:
-            return self._fetch_one(self._connection(), query, params)
-        except psycopg.OperationalError as err:
-            self._discard_if_broken()
-            raise self._unavailable(err) from err
 
     @contextmanager
     def transaction(self, *, timeout_ms: int | None = None) -> Iterator[psycopg.Connection[Row]]:
         """An explicit transaction for multi-statement work; commits on success, never retried."""
-        conn = self._connection()
-        try:
-            with conn.transaction():
-                conn.execute(self._timeout_sql(timeout_ms))
-                yield conn
-        except psycopg.OperationalError as err:
-            self._discard_if_broken()
-            raise self._unavailable(err) from err
+        with observability.db_span("transaction"):
+            conn = self._connection()
+            try:
+                with conn.transaction():
+                    conn.execute(self._timeout_sql(timeout_ms))
+                    yield conn
+            except psycopg.OperationalError as err:
+                self._discard_if_broken()
+                raise self._unavailable(err) from err
 
     def connection(self) -> psycopg.Connection[Row]:
         """The live autocommit connection, for work that manages its own transactions."""
@@ -82,11 +84,6 @@ class Database:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-
-    def _url_from_settings(self, *, refresh: bool = False) -> str:  # noqa: ARG002 - no cache
-        if not self._settings.database_url:
-            raise ConfigurationError("DATABASE_URL is required")
-        return self._settings.database_url
 
     def _fetch_one(
         self, conn: psycopg.Connection[Row], query: str, params: Params | None
@@ -113,7 +110,9 @@ class Database:
         try:
             try:
                 return self._open(self._url_source())
-            except psycopg.errors.InvalidPassword:
+            except psycopg.OperationalError as err:
+                if not _is_auth_failure(err):
+                    raise
                 # The secret may have been rotated since it was cached: fetch it again, once.
                 return self._open(self._url_source(refresh=True))
         except psycopg.OperationalError as err:
@@ -154,6 +153,13 @@ class Database:
 
     def _unavailable(self, err: Exception) -> DatabaseUnavailableError:
         return DatabaseUnavailableError(dsn.scrub(str(err).strip(), self._password))
+
+
+def _is_auth_failure(err: psycopg.OperationalError) -> bool:
+    """A refused password. psycopg reports it at connect without a SQLSTATE, so also ask libpq
+    whether the server wanted the password we sent."""
+    pgconn = getattr(err, "pgconn", None)
+    return err.sqlstate == "28P01" or (pgconn is not None and bool(pgconn.used_password))
 
 
 def _is_usable(conn: psycopg.Connection[Row]) -> bool:

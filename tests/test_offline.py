@@ -36,6 +36,7 @@ def tooling_env(database_url: str) -> dict[str, str]:
         "SLS_TELEMETRY_DISABLED": "1",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "DATABASE_URL": database_url,
+        "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here
     }
 
 

@@ -1,0 +1,244 @@
+"""Logs, metrics and traces (Powertools), set up from `shared.settings` on first use.
+
+Lambda handlers are wrapped with `instrument`; the HTTP layer calls `log_access` once per request;
+the database layer wraps each round trip in `db_span`, S3 reads go in `span`; seed and migrate
+call `count`. Nothing is built at import time (Powertools reads the environment when constructed),
+and X-Ray (`aws_xray_sdk`) is imported only when tracing is on. Every log line is passed through
+`hide`'s list of secrets, so a database password never reaches the logs. Modules keep using
+`logging.getLogger(__name__)`: loggers under `shared` and `functions` share the Powertools handler.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+from urllib.parse import quote
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools.metrics import MetricUnit
+
+from shared import dsn
+from shared.errors import ConfigurationError
+from shared.settings import Settings, get_settings
+
+APP_LOGGERS = ("shared", "functions")
+
+_hidden: set[str] = set()  # every spelling of every secret to mask in log lines
+_invocation: dict[str, Any] = {"cold_start": True, "db_ms": 0.0, "db_calls": 0}
+
+
+def hide(secret: str | None) -> None:
+    """Mask `secret` (raw, URL-encoded or JSON-escaped) in every log line from now on."""
+    if not secret:
+        return
+    for spelling in {secret, quote(secret, safe=""), quote(secret)}:
+        _hidden.update({spelling, json.dumps(spelling, ensure_ascii=False)[1:-1]})
+
+
+def scrub(text: str) -> str:
+    """`text` with every hidden secret replaced by `***`."""
+    for secret in sorted(_hidden, key=len, reverse=True):
+        text = text.replace(secret, dsn.MASK)
+    return text
+
+
+class _ScrubbingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' structured lines, masked last so no field or traceback can leak a secret."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
+def _plain(log: Mapping[str, object]) -> str:
+    """A readable line for local runs (LOG_FORMAT=plain): time, level, message, then the rest."""
+    fields = dict(log)
+    head = " ".join(str(fields.pop(key, "")) for key in ("timestamp", "level", "message"))
+    trace = fields.pop("exception", None)
+    for noise in ("location", "service", "sampling_rate", "exception_name", "stack_trace"):
+        fields.pop(noise, None)
+    line = f"{head} {' '.join(f'{k}={v}' for k, v in fields.items())}".rstrip()
+    return f"{line}\n{trace}" if trace else line
+
+
+@cache
+def logger() -> Logger:
+    """The Powertools logger of this process (JSON on stdout, or plain with LOG_FORMAT=plain)."""
+    settings = get_settings()
+    hide(dsn.password_of(settings.database_url or ""))
+    formatter = _ScrubbingFormatter(
+        json_serializer=_plain if settings.log_format == "plain" else None, utc=True
+    )
+    log = Logger(
+        service=settings.service_name, level=settings.log_level, logger_formatter=formatter
+    )
+    # Lambda puts its own handler on the root logger: propagating would print every line twice.
+    logging.getLogger(log.service).propagate = False
+    for name in APP_LOGGERS:  # `logging.getLogger(__name__)` in our modules: same lines, same keys
+        std = logging.getLogger(name)
+        std.addHandler(log.registered_handler)
+        std.setLevel(log.log_level)
+        std.propagate = False
+    return log
+
+
+@cache
+def metrics() -> Metrics:
+    """The Powertools metrics of this process (CloudWatch EMF on stdout, flushed per invocation)."""
+    settings = get_settings()
+    return Metrics(
+        namespace=settings.metrics_namespace,
+        service=settings.service_name,
+        function_name=settings.lambda_function_name,
+    )
+
+
+@cache
+def tracer() -> Tracer | None:
+    """The X-Ray tracer when tracing is on (POWERTOOLS_TRACE_DISABLED=false), else None."""
+    settings = get_settings()
+    return _new_tracer(settings) if settings.tracing else None
+
+
+def _new_tracer(settings: Settings) -> Tracer:
+    if importlib.util.find_spec("aws_xray_sdk") is None:
+        raise ConfigurationError(
+            "tracing is on (POWERTOOLS_TRACE_DISABLED=false) but aws-xray-sdk is not installed; "
+            "install aws-lambda-powertools[tracer]"
+        )
+    traced = Tracer(service=settings.service_name, disabled=False, auto_patch=False)
+    traced.patch(["botocore"])  # S3, SSM and Secrets Manager calls become subsegments
+    return traced
+
+
+def instrument(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """Wrap a Lambda handler (a function or a Mangum app): request-scoped log keys, the
+    ColdStart metric, one metrics flush per invocation, and a trace segment when tracing is on."""
+
+    def handle(event: Any, context: Any) -> Any:
+        return handler(event, context)
+
+    handle.__name__ = getattr(handler, "__name__", type(handler).__name__)  # the segment's name
+
+    def invoke(event: Any, context: Any) -> Any:
+        cold_start = _invocation["cold_start"]
+        _invocation.update(cold_start=False, db_ms=0.0, db_calls=0)
+        log, recorded = logger(), metrics()
+        log.structure_logs(
+            cold_start=cold_start,
+            function_name=getattr(context, "function_name", None)
+            or get_settings().lambda_function_name,
+            function_request_id=getattr(context, "aws_request_id", None),
+            correlation_id=_api_gateway_request_id(event),
+        )
+        traced = tracer()
+        try:
+            if traced is None:
+                return handle(event, context)
+            return traced.capture_lambda_handler(handle, capture_response=False)(event, context)
+        except Exception:
+            log.exception("invocation failed")
+            raise
+        finally:
+            if cold_start and hasattr(context, "function_name"):
+                recorded.provider.add_cold_start_metric(context)
+            _flush(recorded)
+
+    return functools.wraps(handler, updated=())(invoke)
+
+
+def log_access(method: str, route: str, status: int, duration_ms: float) -> None:
+    """The one access line per HTTP request, and its Requests/Latency metrics.
+
+    `route` is the route template (`/vehicles/{vin}`), not the raw path: bounded metric cardinality.
+    """
+    duration = round(duration_ms, 1)
+    logger().info(
+        f"{method} {route} {status} {duration} ms",
+        extra={"http_method": method, "route": route, "status": status, "duration_ms": duration},
+    )
+    recorded = metrics()
+    recorded.add_dimension(name="route", value=f"{method} {route}")
+    recorded.add_dimension(name="status_class", value=f"{status // 100}xx")
+    recorded.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
+    recorded.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration)
+
+
+def count(name: str, value: float = 1) -> None:
+    """Add a Count metric to this invocation (seed: RowsInserted...; migrate: MigrationsApplied)."""
+    metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+@contextmanager
+def span(name: str) -> Iterator[None]:
+    """An X-Ray subsegment around the block when tracing is on; nothing otherwise."""
+    traced = tracer()
+    if traced is None:
+        yield
+        return
+    with traced.provider.in_subsegment(name=name):
+        yield
+
+
+@contextmanager
+def db_span(name: str) -> Iterator[None]:
+    """Time one database call into this invocation's DatabaseTime metric, traced as `db <name>`."""
+    start = time.perf_counter()
+    try:
+        with span(f"db {name}"):
+            yield
+    finally:
+        _invocation["db_ms"] += (time.perf_counter() - start) * 1000
+        _invocation["db_calls"] += 1
+
+
+def reset() -> None:
+    """Forget the logger, metrics, tracer and hidden secrets, as a new container would (tests)."""
+    if logger.cache_info().currsize:
+        service = logging.getLogger(logger().service)
+        for std in [service, *map(logging.getLogger, APP_LOGGERS)]:
+            for handler in list(std.handlers):
+                std.removeHandler(handler)
+            std.propagate = True
+            std.setLevel(logging.NOTSET)
+        for mark in (
+            "init",
+            "powertools_handler",
+            "powertools_buffer_config",
+            "powertools_buffer_cache",
+        ):
+            vars(service).pop(mark, None)
+    if metrics.cache_info().currsize:
+        metrics().clear_metrics()
+    if tracer.cache_info().currsize and tracer() is not None:
+        Tracer._reset_config()  # type: ignore[no-untyped-call] # the provider is kept on the class
+    logger.cache_clear()
+    metrics.cache_clear()
+    tracer.cache_clear()
+    _hidden.clear()
+    _invocation.update(cold_start=True, db_ms=0.0, db_calls=0)
+
+
+def _flush(recorded: Metrics) -> None:
+    if _invocation["db_calls"]:
+        recorded.add_metric(
+            name="DatabaseTime", unit=MetricUnit.Milliseconds, value=round(_invocation["db_ms"], 1)
+        )
+    if recorded.metric_set:
+        recorded.flush_metrics()
+    else:  # Powertools warns on an empty flush; a function that measured nothing says nothing.
+        recorded.clear_metrics()
+
+
+def _api_gateway_request_id(event: Any) -> str | None:
+    """`requestContext.requestId`: the same path in API Gateway REST (v1) and HTTP (v2) events."""
+    context = event.get("requestContext") if isinstance(event, dict) else None
+    request_id = context.get("requestId") if isinstance(context, dict) else None
+    return request_id if isinstance(request_id, str) else None
