@@ -23,3 +23,7 @@ class DatabaseUnavailableError(AppError):
 
 class MigrationError(AppError):
     """A migration could not be applied, reverted or verified."""
+
+
+class SeedError(AppError):
+    """The seed cannot run: a missing column, an unreadable source, a malformed file or event."""

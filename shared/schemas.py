@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -13,6 +13,9 @@ from shared.settings import get_settings
 
 MAX_IMAGE_URLS = 50
 MAX_URL_LENGTH = 2048
+# Scheme, a non-empty host, no white space. A regex, not urlsplit: the seed checks 20 URLs a
+# row and urlsplit made up most of the validation time of a 100,000-row import.
+_HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s]+[^\s]*\Z")
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Description = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
@@ -61,8 +64,7 @@ class VehicleCreate(BaseModel):
     def _valid_urls(cls, urls: list[str]) -> list[str]:
         kept = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
         for url in kept:
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.netloc or " " in url:
+            if not _HTTP_URL.match(url):
                 raise ValueError(f"not an absolute http(s) URL: {url[:100]!r}")
             if len(url) > MAX_URL_LENGTH:
                 raise ValueError(f"URLs are at most {MAX_URL_LENGTH} characters")

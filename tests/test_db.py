@@ -23,7 +23,8 @@ def terminate(db_url: str, application_name: str = "vehicle-inventory") -> None:
     with psycopg.connect(db_url, autocommit=True) as admin:
         admin.execute(
             "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-            "WHERE application_name = %s AND pid <> pg_backend_pid()",
+            "WHERE application_name = %s AND datname = current_database() "
+            "AND pid <> pg_backend_pid()",
             [application_name],
         )
 

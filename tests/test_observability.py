@@ -301,7 +301,9 @@ def test_tracing_on_without_the_xray_sdk_is_a_clear_error(env: pytest.MonkeyPatc
     get_settings.cache_clear()
     find_spec = importlib.util.find_spec
     env.setattr(  # a package built without the [tracer] extra
-        importlib.util, "find_spec", lambda name: None if name == "aws_xray_sdk" else find_spec(name)
+        importlib.util,
+        "find_spec",
+        lambda name: None if name == "aws_xray_sdk" else find_spec(name),
     )
     with pytest.raises(ConfigurationError, match=r"aws-lambda-powertools\[tracer\]"):
         observability.tracer()

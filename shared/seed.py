@@ -1,0 +1,76 @@
+"""The seed command, for the Lambda and the command line: import a dealer CSV export.
+
+Lambda event (every key optional): `{"limit": 5, "csv_path": "s3://bucket/key" | "path",
+"dry_run": false}`. Command line: `python -m shared.seed --limit 10`, `--limit -1` for every row,
+`--csv-path path/or/s3://bucket/key`, `--dry-run`. Without a path the bundled sample is read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from shared import sources
+from shared.db import Database, get_database
+from shared.dealer_csv import read_records
+from shared.errors import AppError, SeedError
+from shared.seeding import Report, seed
+
+DEFAULT_LIMIT = 5
+ALL_ROWS = -1
+
+
+def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
+    """Carry out one seed event and return its JSON-ready summary; failures raise."""
+    unknown = set(event) - {"limit", "csv_path", "dry_run"}
+    if unknown:
+        raise SeedError(f"unknown keys in the seed event: {', '.join(sorted(unknown))}")
+    limit = event.get("limit", DEFAULT_LIMIT)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < ALL_ROWS:
+        raise SeedError(f"limit must be a whole number of rows, or -1 for all, got {limit!r}")
+    location = event.get("csv_path")
+    if location is not None and (not isinstance(location, str) or not location.strip()):
+        raise SeedError("csv_path must be a file path or s3://bucket/key")
+    dry_run = event.get("dry_run", False)
+    if not isinstance(dry_run, bool):
+        raise SeedError("dry_run must be true or false")
+    report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit)
+    with sources.open_source(location) as stream:
+        # The header is checked here, before any connection or transaction is opened.
+        records = read_records(stream)
+        database = None if dry_run else (db or get_database())
+        return seed(records=records, report=report, db=database).as_dict()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m shared.seed", description=__doc__)
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"data rows to read from the top of the file, -1 for all (default {DEFAULT_LIMIT})",
+    )
+    parser.add_argument("--csv-path", help="a CSV file or s3://bucket/key (default: the sample)")
+    parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    args = parser.parse_args(argv)
+    if args.limit < ALL_ROWS:
+        parser.error(f"--limit must be -1 (all rows) or more, got {args.limit}")
+    event = {"limit": args.limit, "csv_path": args.csv_path, "dry_run": args.dry_run}
+    try:
+        db = None if args.dry_run else _local_database()
+        summary = run({k: v for k, v in event.items() if v is not None}, db)
+    except AppError as err:
+        parser.exit(1, f"seed: {err}\n")
+    print(json.dumps(summary, indent=2, ensure_ascii=False))
+
+
+def _local_database() -> Database:
+    from shared.cli import local_database  # noqa: PLC0415 - dev tooling only on the command line
+
+    return local_database()
+
+
+if __name__ == "__main__":
+    main()
