@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from shared import observability
 from shared.db import Database, get_database
 from shared.errors import MigrationError
 from shared.migration_files import create
@@ -40,7 +41,9 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     if action == "up":
         if steps is not None:
             raise MigrationError("up takes a target, not steps")
-        return migrator.up(target)
+        summary = migrator.up(target)
+        observability.count("MigrationsApplied", len(summary["applied_now"]))
+        return summary
     return migrator.down(target=target, steps=steps)
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared import sources
+from shared import observability, sources
 from shared.db import Database, get_database
 from shared.dealer_csv import read_records
 from shared.errors import AppError, SeedError
@@ -41,7 +41,11 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
         # The header is checked here, before any connection or transaction is opened.
         records = read_records(stream)
         database = None if dry_run else (db or get_database())
-        return seed(records=records, report=report, db=database).as_dict()
+        seed(records=records, report=report, db=database)
+    observability.count("RowsInserted", report.inserted)
+    observability.count("RowsSkipped", (report.skipped_existing or 0) + report.duplicate_count)
+    observability.count("RowsInvalid", report.invalid_count)
+    return report.as_dict()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from shared import observability
 from shared.errors import SeedError
 
 SAMPLE = Path(__file__).parent / "data" / "sample_inventory.csv"
@@ -51,7 +52,8 @@ def _open_s3(location: str) -> Iterator[TextIO]:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - cold start
 
     try:
-        body = s3_client().get_object(Bucket=bucket, Key=key)["Body"]
+        with observability.span("s3 get_object"):
+            body = s3_client().get_object(Bucket=bucket, Key=key)["Body"]
     except (BotoCoreError, ClientError) as err:
         raise SeedError(f"cannot read {location}: {err}") from err
     # StreamingBody is a raw, readable IOBase: buffer it so TextIOWrapper decodes chunk by chunk.

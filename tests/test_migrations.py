@@ -220,11 +220,12 @@ def test_no_transaction_files_are_split_on_semicolons_outside_quotes_and_comment
 
 
 def test_the_migrate_function_applies_reports_and_reverts(
-    app_env: pytest.MonkeyPatch, empty_database_url: str
+    app_env: pytest.MonkeyPatch, empty_database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     app_env.setenv("DATABASE_URL", empty_database_url)
     up = migrate_function.handler({}, None)
     assert up["applied_now"] == ["0001_create_vehicles.sql", "0002_vehicle_count.sql"]
+    assert '"MigrationsApplied":[2.0]' in capsys.readouterr().out.replace(" ", "")
     assert migrate_function.handler({"action": "status"}, None)["current"] == "0002"
     down = migrate_function.handler({"action": "down", "steps": 1}, None)
     assert down["reverted_now"] == ["0002_vehicle_count.sql"]

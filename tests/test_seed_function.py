@@ -14,7 +14,7 @@ import pytest
 
 from functions.seed import handler
 from shared import sources
-from shared.dealer_csv import SeedError
+from shared.errors import SeedError
 from shared.seed import main
 from shared.vin import problem
 
@@ -42,6 +42,30 @@ def test_an_empty_event_seeds_five_vehicles_from_the_bundled_sample(
     assert (summary["limit"], summary["rows_read"], summary["inserted"]) == (5, 5, 5)
     assert len(vins_in(empty_table)) == 5
     json.dumps(summary)
+
+
+def emitted_metrics(stdout: str) -> dict[str, Any]:
+    """The CloudWatch EMF metrics printed during an invocation, by name."""
+    metrics: dict[str, Any] = {}
+    for line in stdout.splitlines():
+        if line.startswith("{") and "_aws" in (record := json.loads(line)):
+            for metric in record["_aws"]["CloudWatchMetrics"][0]["Metrics"]:
+                metrics[metric["Name"]] = record[metric["Name"]]
+    return metrics
+
+
+def test_a_seed_run_reports_its_row_counts_as_metrics(
+    app_env: pytest.MonkeyPatch, empty_table: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    handler({"limit": 3}, None)
+    handler({"limit": 4}, None)
+    metrics = emitted_metrics(capsys.readouterr().out)
+    # The second run finds the first three rows stored already.
+    assert (metrics["RowsInserted"], metrics["RowsSkipped"], metrics["RowsInvalid"]) == (
+        [1.0],
+        [3.0],
+        [0.0],
+    )
 
 
 def test_the_bundled_sample_is_realistic_and_entirely_valid() -> None:
