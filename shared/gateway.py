@@ -1,0 +1,73 @@
+"""API Gateway events to ASGI: Mangum, plus the stage prefix HTTP API puts in the path."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import cached_property
+from typing import Any
+
+from mangum import Mangum
+from mangum.handlers import HTTPGateway
+from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, Scope
+
+from shared import observability
+
+
+def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
+    """`app` as an instrumented Lambda handler for API Gateway HTTP (v2) and REST (v1) events:
+    request-scoped log keys and metrics, and one access line per request."""
+    mangum = Mangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
+
+    @observability.instrument
+    def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        status = 500  # what the client gets if Mangum itself fails
+        try:
+            response: dict[str, Any] = mangum(event, context)
+            status = response["statusCode"]
+            return response
+        finally:
+            method, route = _route(event)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            observability.log_access(method, route, status, elapsed_ms)
+
+    return handler
+
+
+def _route(event: LambdaEvent) -> tuple[str, str]:
+    """Method and route template (`/api/vehicles/{vin}`), as API Gateway matched them: a
+    template, not the raw path, so metrics by route stay few."""
+    if "routeKey" in event and " " in event["routeKey"]:  # HTTP API: "GET /api/vehicles/{vin}"
+        method, route = event["routeKey"].split(" ", 1)
+        return method, route
+    context = event.get("requestContext") or {}
+    method = event.get("httpMethod") or context.get("http", {}).get("method", "?")
+    return str(method), str(event.get("resource") or "$default")
+
+
+class _HttpApiEvent(HTTPGateway):
+    """HTTP API (v2) events, with a named stage's path prefix moved into the ASGI `root_path`.
+
+    On the default endpoint of a named stage, API Gateway sends `rawPath` and
+    `requestContext.http.path` as `/dev/api/vehicles`; with `root_path="/dev"` the routes match
+    and /docs points the browser at /dev/openapi.json. REST API (v1) events carry `path`
+    without the stage already, so Mangum's own handlers serve them unchanged.
+    """
+
+    @classmethod
+    def infer(
+        cls,
+        event: LambdaEvent,
+        context: LambdaContext,  # noqa: ARG003 - Mangum's signature
+        config: LambdaConfig,  # noqa: ARG003
+    ) -> bool:
+        return event.get("version") == "2.0" and "requestContext" in event
+
+    @cached_property
+    def scope(self) -> Scope:  # Mangum's is a property, computed on every access
+        scope: Scope = super().scope
+        stage = self.event["requestContext"].get("stage") or "$default"
+        if stage != "$default" and scope["path"].startswith(f"/{stage}/"):
+            scope["root_path"] = f"/{stage}"
+        return scope

@@ -1,0 +1,96 @@
+"""Vehicle SQL and the typed functions that run it.
+
+Each statement renders the response body itself (`json_build_object`, `created_at` as UTC
+ISO-8601 with `Z`), so a handler sends the text as it comes: no rows to models to JSON again.
+One statement per request, so one round trip (see `Database.fetch_one`).
+"""
+
+from __future__ import annotations
+
+from shared.db import Database
+from shared.errors import ConflictError, NotFoundError
+from shared.schemas import VehicleCreate
+
+MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
+
+# The page and its total in one statement. The total is the one-row counter kept exact by
+# triggers (migration 0002): count(*) over the table would cost more than the page itself.
+LIST_PAGE = """
+SELECT json_build_object(
+    'items', coalesce(
+        (SELECT json_agg(json_build_object(
+                    'vin', v.vin,
+                    'make', v.make,
+                    'model', v.model,
+                    'created_at', to_char(v.created_at AT TIME ZONE 'UTC',
+                                          'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                ORDER BY v.created_at DESC, v.vin)
+         FROM (SELECT vin, make, model, created_at
+               FROM vehicles
+               ORDER BY created_at DESC, vin
+               LIMIT %(page_size)s::bigint OFFSET %(offset)s::bigint) AS v),
+        '[]'),
+    'total', c.total,
+    'page', %(page)s::numeric,
+    'page_size', %(page_size)s::bigint,
+    'total_pages', greatest(1, ceil(c.total / %(page_size)s::numeric))::bigint
+)::text
+FROM vehicle_count AS c
+"""
+
+GET_BY_VIN = """
+SELECT json_build_object(
+    'vin', vin,
+    'make', make,
+    'model', model,
+    'description', description,
+    'image_urls', image_urls,
+    'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+)::text
+FROM vehicles
+WHERE vin = %(vin)s::text
+"""
+
+# ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
+# earlier, into "no row returned" instead of a unique-violation error.
+INSERT = """
+INSERT INTO vehicles (vin, make, model, description, image_urls)
+VALUES (%(vin)s::text, %(make)s::text, %(model)s::text, %(description)s::text,
+        %(image_urls)s::text[])
+ON CONFLICT (vin) DO NOTHING
+RETURNING json_build_object(
+    'vin', vin,
+    'make', make,
+    'model', model,
+    'description', description,
+    'image_urls', image_urls,
+    'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+)::text
+"""
+
+
+def list_page(*, db: Database, page: int, page_size: int) -> str:
+    """The JSON of page `page` (from 1) of the inventory, newest first, with the total."""
+    offset = min((page - 1) * page_size, MAX_OFFSET)
+    params = {"page": page, "page_size": page_size, "offset": offset}
+    row = db.fetch_one(LIST_PAGE, params, retry=True)
+    if row is None:  # the counter row is created by the migration and never deleted
+        raise RuntimeError("vehicle_count has no row")
+    return str(row[0])
+
+
+def get_by_vin(*, db: Database, vin: str) -> str:
+    """The JSON of the vehicle with this (normalised) VIN; `NotFoundError` if there is none."""
+    row = db.fetch_one(GET_BY_VIN, {"vin": vin}, retry=True)
+    if row is None:
+        raise NotFoundError("Vehicle not found.")
+    return str(row[0])
+
+
+def insert(*, db: Database, vehicle: VehicleCreate) -> str:
+    """Store `vehicle` and return its JSON; `ConflictError` if its VIN is already taken."""
+    # A write is never retried: a lost answer does not prove a lost insert.
+    row = db.fetch_one(INSERT, vehicle.model_dump(), retry=False)
+    if row is None:
+        raise ConflictError("Vehicle with this VIN already exists.")
+    return str(row[0])
