@@ -7,17 +7,17 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from mangum import Mangum
 from mangum.handlers import HTTPGateway
 from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, Scope
 
 from shared import observability
+from shared.eager import EagerMangum
 
 
 def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
     """`app` as an instrumented Lambda handler for API Gateway HTTP (v2) and REST (v1) events:
     request-scoped log keys and metrics, and one access line per request."""
-    mangum = Mangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
+    mangum = EagerMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
 
     @observability.instrument
     def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:

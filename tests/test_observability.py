@@ -171,12 +171,14 @@ def api_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     return {"statusCode": 404}
 
 
-def test_one_access_line_and_request_metrics_per_request(
+def test_one_access_line_per_request_carries_the_request_metrics(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api_handler(http_event(), FakeContext())
+    api_handler(http_event("Req-42="), FakeContext())
     lines, blobs = output(capsys)
-    [access] = lines
+    access, cold = blobs  # the ColdStart metric is flushed when the invocation ends
+    assert metric_names(cold) == {"ColdStart"}
+    assert [line for line in lines if "duration_ms" in line] == []  # the access line is one line
     assert access["message"] == "GET /api/vehicles/{vin} 404 12.3 ms"
     assert (access["http_method"], access["route"], access["status"], access["duration_ms"]) == (
         "GET",
@@ -184,13 +186,15 @@ def test_one_access_line_and_request_metrics_per_request(
         404,
         12.3,
     )
-    cold, request = blobs
-    assert metric_names(cold) == {"ColdStart"}
-    assert metric_names(request) == {"Requests", "Latency", "DatabaseTime"}
-    assert request["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "TestInventory"
-    assert (request["route"], request["status_class"]) == ("GET /api/vehicles/{vin}", "4xx")
-    assert request["Requests"] == [1.0]
-    assert len(request["DatabaseTime"]) == 1  # both spans summed into one value
+    assert (access["correlation_id"], access["cold_start"]) == ("Req-42=", True)
+    assert metric_names(access) == {"Requests", "Latency", "DatabaseTime"}
+    assert access["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "TestInventory"
+    assert access["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [
+        ["service", "endpoint", "status_class"]
+    ]
+    assert (access["endpoint"], access["status_class"]) == ("GET /api/vehicles/{vin}", "4xx")
+    assert (access["Requests"], access["Latency"]) == (1, 12.3)
+    assert isinstance(access["DatabaseTime"], float)  # both spans summed into one value
 
 
 @observability.instrument
