@@ -1,0 +1,81 @@
+"""`make bench`: every figure as a median with min-max, against a floor measured in the same run.
+
+`python -m bench [--quick] [--only cold,warm,trips,seed,scale,package]`. Uses BENCH_DATABASE_URL
+if set, else a fresh database on the embedded PostgreSQL under .pgdata/bench. The table is printed
+and written to bench/results/latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import cold, package, scale, seeding, trips, warm
+from bench.stats import Row, render
+from shared import devdb
+from shared.db import Database
+from shared.migrations import Migrator
+from shared.settings import Settings
+
+RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
+PARTS = ("cold", "warm", "trips", "seed", "scale", "package")
+
+
+def _database() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    admin = url or str(devdb.server("bench", keep_running=False).get_uri())
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    devdb.ensure_database(admin, name)
+    return devdb.url_for(admin, name)
+
+
+def _machine() -> str:
+    cores = os.cpu_count()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    python = platform.python_version()
+    return f"{platform.node()} ({platform.machine()}, {cores} cores, load {load}), Python {python}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a first look")
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
+    args = parser.parse_args()
+    parts = set(args.only.split(","))
+    url = _database()
+    os.environ["DATABASE_URL"] = url  # read once by the handlers' settings, as in a container
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    db = Database(Settings(database_url=url))
+    Migrator(db).up()
+    started = time.perf_counter()
+    rows: list[Row] = []
+    if "cold" in parts:
+        rows += cold.rows(url, runs=5 if args.quick else 11)
+    if "warm" in parts:
+        rows += warm.rows(url, calls=500 if args.quick else 2000)
+    if "trips" in parts:
+        rows += trips.rows()
+    if "seed" in parts:
+        rows += seeding.rows(db, url, sizes=(2_000, 10_000) if args.quick else (10_000, 100_000))
+    if "scale" in parts:
+        rows += scale.rows(db, vehicles=100_000 if args.quick else 1_000_000)
+    if "package" in parts:
+        rows += package.rows()
+    table = render(rows)
+    header = (
+        f"Benchmarks of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; "
+        f"{time.perf_counter() - started:.0f} s{' (--quick)' if args.quick else ''}"
+    )
+    print(f"\n{header}\n\n{table}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(f"{header}\n\n{table}\n")
+    print(f"\nwritten to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

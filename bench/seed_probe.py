@@ -1,0 +1,54 @@
+"""One seeding run in a fresh process, printing `seconds peak_rss_mb` (run by bench.seeding).
+
+`python -m bench.seed_probe ours|raw CSV DATABASE_URL`: `ours` is the seed function's code path;
+`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation.
+"""
+
+from __future__ import annotations
+
+import csv
+import resource
+import sys
+import time
+
+import psycopg
+
+from shared.db import Database
+from shared.dealer_csv import photo_urls
+from shared.seed import run
+from shared.settings import Settings
+
+RAW_COPY = "COPY vehicles (vin, make, model, description, image_urls) FROM STDIN"
+
+
+def raw(path: str, url: str) -> None:
+    with open(path, encoding="utf-8-sig", newline="") as stream, psycopg.connect(url) as conn:
+        rows = csv.DictReader(stream)
+        with conn.cursor().copy(RAW_COPY) as copy:
+            for row in rows:
+                copy.write_row(
+                    (
+                        row["VIN"],
+                        row["Make"],
+                        row["Model"],
+                        row["WebAdDescription"],
+                        photo_urls(row["PhotoURLs"]),
+                    )
+                )
+
+
+def ours(path: str, url: str) -> None:
+    summary = run({"limit": -1, "csv_path": path}, Database(Settings(database_url=url)))
+    assert summary["invalid"]["count"] == 0, summary["invalid"]
+
+
+def main() -> None:
+    kind, path, url = sys.argv[1:4]
+    start = time.perf_counter()
+    {"raw": raw, "ours": ours}[kind](path, url)
+    elapsed = time.perf_counter() - start
+    print(f"{elapsed} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Figures as the benchmark table shows them: median with min-max, a floor, a ratio, a target."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Several measurements of one figure, in `unit`."""
+
+    values: tuple[float, ...]
+    unit: str
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def __str__(self) -> str:
+        return f"{_fmt(self.median)} {self.unit}"
+
+    @property
+    def spread(self) -> str:
+        return f"{_fmt(min(self.values))}-{_fmt(max(self.values))}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the result table."""
+
+    figure: str
+    value: Sample
+    floor: Sample | None = None
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.floor is None or self.floor.median == 0:
+            return None
+        return self.value.median / self.floor.median
+
+
+def per_call_us(call: Callable[[], object], *, calls: int, repeats: int = 7) -> Sample:
+    """Microseconds per call: `repeats` timed loops of `calls` calls each, after a warm-up."""
+    for _ in range(max(50, calls // 10)):
+        call()
+    loops = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            call()
+        loops.append((time.perf_counter() - start) / calls * 1e6)
+    return Sample(tuple(loops), "us")
+
+
+def ratio_row(figure: str, value: Sample, floor: Sample, *, at_most: float, note: str = "") -> Row:
+    """A row whose target is `value <= at_most x floor`."""
+    ratio = value.median / floor.median
+    return Row(figure, value, floor, f"<= {at_most}x floor", ratio <= at_most, note)
+
+
+def render(rows: list[Row]) -> str:
+    """The table as Markdown."""
+    lines = [
+        "| figure | median | min-max | floor | ratio | target | pass |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else ""
+        floor = str(row.floor) if row.floor else ""
+        verdict = {True: "PASS", False: "FAIL", None: ""}[row.passed]
+        note = f" ({row.note})" if row.note else ""
+        lines.append(
+            f"| {row.figure}{note} | {row.value} | {row.value.spread} | {floor} | {ratio} "
+            f"| {row.target} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"

@@ -1,0 +1,94 @@
+"""Warm invocations of the HTTP functions in-process, against raw psycopg running the same SQL."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from psycopg import ClientCursor
+
+from bench.stats import Row, per_call_us, ratio_row
+from shared import vehicles
+from shared.db import get_database
+from shared.schemas import VehicleCreate
+from shared.settings import get_settings
+from tests.fixtures.api import make_vin, new_vehicle
+from tests.fixtures.events import LambdaContext, http_api_event
+
+CONTEXT = LambdaContext()
+
+
+def _raw(url: str) -> Callable[[str, dict[str, Any]], Any]:
+    """The floor: the statement our code sends, on the same kind of connection, nothing else."""
+    conn = psycopg.connect(
+        url, autocommit=True, prepare_threshold=None, cursor_factory=ClientCursor
+    )
+    timeout = f"SET LOCAL statement_timeout = {get_settings().db_statement_timeout_ms}; "
+
+    def run(sql: str, params: dict[str, Any]) -> Any:
+        cur = conn.cursor()
+        cur.execute(timeout + sql, params)
+        cur.nextset()
+        return cur.fetchone()
+
+    return run
+
+
+def _invoke(
+    handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any], status: int
+) -> Callable[[], None]:
+    def call() -> None:
+        answer = handler(event, CONTEXT)
+        assert answer["statusCode"] == status, answer
+
+    return call
+
+
+def rows(url: str, *, calls: int = 2000) -> list[Row]:
+    from functions import create_vehicle, get_vehicle, health, list_vehicles  # noqa: PLC0415
+
+    raw = _raw(url)
+    db = get_database()
+    for serial in range(200):
+        vehicles.insert(db=db, vehicle=VehicleCreate(**new_vehicle(vin=make_vin(serial))))
+    vin = make_vin(7)
+    result: list[Row] = []
+
+    floor = per_call_us(lambda: raw(vehicles.GET_BY_VIN, {"vin": vin}), calls=calls)
+    value = per_call_us(
+        _invoke(get_vehicle.handler, http_api_event("GET", f"/api/vehicles/{vin}"), 200),
+        calls=calls,
+    )
+    result.append(ratio_row("warm GET /api/vehicles/{vin}", value, floor, at_most=2.5))
+
+    params = {"page": 1, "page_size": 10, "offset": 0}
+    floor = per_call_us(lambda: raw(vehicles.LIST_PAGE, params), calls=calls)
+    event = http_api_event("GET", "/api/vehicles", query="page=1&page_size=10")
+    value = per_call_us(_invoke(list_vehicles.handler, event, 200), calls=calls)
+    result.append(ratio_row("warm GET /api/vehicles?page=1", value, floor, at_most=2.5))
+
+    serials = itertools.count(10_000)
+    floor = per_call_us(
+        lambda: raw(vehicles.INSERT, {**new_vehicle(vin=make_vin(next(serials)))}), calls=calls // 4
+    )
+    # Events are built beforehand: reading the captured event file is not the handler's cost.
+    events = iter(
+        [
+            http_api_event("POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(n))))
+            for n in itertools.islice(serials, 8 * calls // 4 + 100)
+        ]
+    )
+
+    def create() -> None:
+        answer = create_vehicle.handler(next(events), CONTEXT)
+        assert answer["statusCode"] == 201, answer
+
+    value = per_call_us(create, calls=calls // 4)
+    result.append(ratio_row("warm POST /api/vehicles", value, floor, at_most=2.5))
+
+    value = per_call_us(_invoke(health.handler, http_api_event("GET", "/health"), 200), calls=calls)
+    result.append(Row("warm GET /health (no database)", value))
+    return result
