@@ -9,8 +9,6 @@ NODE_INSTALLED := node_modules/.package-lock.json
 STAGE ?= dev
 # osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
 SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
-# The embedded PostgreSQL when DATABASE_URL is not set (see shared/devdb.py).
-WITH_DB := export DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python -m shared.devdb url)}";
 
 .PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
 
@@ -30,11 +28,14 @@ $(NODE_INSTALLED): package.json package-lock.json
 install: $(INSTALLED) $(NODE_INSTALLED) ## create .venv and node_modules from the pinned files
 
 dev: install ## migrate and seed the embedded database, serve the API on http://127.0.0.1:3000
-	@$(WITH_DB) \
+	@if [ -z "$${DATABASE_URL:-}" ]; then \
+		export DATABASE_URL="$$($(BIN)/python -m shared.devdb url)"; \
+		trap '$(BIN)/python -m shared.devdb stop > /dev/null' EXIT; \
+	fi; \
 	$(BIN)/python -m shared.migrate up > /dev/null && \
-	$(BIN)/python -m shared.seed --limit -1 && \
-	echo "API on http://127.0.0.1:3000 (docs: /docs); Ctrl-C stops it" && \
-	POWERTOOLS_TRACE_DISABLED=true exec $(SLS) offline --host 127.0.0.1 --httpPort 3000
+	$(BIN)/python -m shared.seed --limit -1 > /dev/null && \
+	echo "API on http://127.0.0.1:3000 (Swagger UI: /docs); Ctrl-C stops it" && \
+	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 --httpPort 3000
 
 test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
 

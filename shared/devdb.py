@@ -27,12 +27,10 @@ DEV_DATABASE = "vehicles"
 def server(name: str = "dev", *, keep_running: bool = True) -> Any:
     """Start (or join) the embedded server whose data lives in `.pgdata/<name>`."""
     DATA_ROOT.mkdir(exist_ok=True)
+    mode = None if keep_running else "stop"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR as root
-        import pgserver  # noqa: PLC0415 - a development tool; never imported in Lambda
-
-        mode = None if keep_running else "stop"
-        return pgserver.get_server(DATA_ROOT / name, cleanup_mode=mode)  # type: ignore[attr-defined]
+        return _pgserver().get_server(DATA_ROOT / name, cleanup_mode=mode)
 
 
 def database_url(
@@ -63,12 +61,22 @@ def stop(name: str = "dev") -> bool:
     data = DATA_ROOT / name
     if not (data / "postmaster.pid").exists():
         return False
-    import pgserver  # noqa: PLC0415
-
-    pg_ctl = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_ctl"
+    pg_ctl = Path(_pgserver().__file__).parent / "pginstall" / "bin" / "pg_ctl"
     user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*user, str(pg_ctl), "stop", "-D", str(data), "-m", "fast"], check=True)  # noqa: S603
+    subprocess.run(
+        [*user, str(pg_ctl), "stop", "-D", str(data), "-m", "fast"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )  # noqa: S603
     return True
+
+
+def _pgserver() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR as root
+        import pgserver  # noqa: PLC0415 - a development tool; never imported in Lambda
+
+    return pgserver
 
 
 def main(argv: list[str] | None = None) -> None:
