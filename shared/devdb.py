@@ -63,11 +63,8 @@ def stop(name: str = "dev") -> bool:
         return False
     pg_ctl = Path(_pgserver().__file__).parent / "pginstall" / "bin" / "pg_ctl"
     user = ["runuser", "-u", "pgserver", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*user, str(pg_ctl), "stop", "-D", str(data), "-m", "fast"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )  # noqa: S603
+    command = [*user, str(pg_ctl), "stop", "-D", str(data), "-m", "fast"]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 - our own paths
     return True
 
 
