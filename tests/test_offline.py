@@ -16,8 +16,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
+
+from tests.fixtures.api import make_vin, new_vehicle
 
 REPO = Path(__file__).resolve().parent.parent
 SERVERLESS = REPO / "node_modules" / ".bin" / "osls"
@@ -54,6 +58,22 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def send(
+    method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], str]:
+    """Status, headers (lower-case names) and body of any request, HTTP errors included."""
+    data = None if body is None else json.dumps(body).encode()
+    sent = {"Content-Type": "application/json"} if data else {}
+    request = urllib.request.Request(url, data, {**sent, **(headers or {})}, method=method)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_SECONDS) as response:  # noqa: S310
+            answer = response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        answer = error.code, dict(error.headers), error.read().decode()
+    status, received, text = answer
+    return status, {name.lower(): value for name, value in received.items()}, text
 
 
 def wait_until_listening(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -122,6 +142,48 @@ def test_offline_answers_an_unknown_vin_with_a_json_404(offline_url: str) -> Non
     assert "detail" in json.loads(body)
 
 
+def test_offline_creates_a_vehicle_then_refuses_it_again_and_names_bad_fields(
+    offline_url: str, database_url: str
+) -> None:
+    vin = make_vin(4_242_424)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM vehicles WHERE vin = %s", [vin])
+    created = send("POST", f"{offline_url}/api/vehicles", new_vehicle(vin=vin.lower()))
+    assert created[0] == 201, created
+    assert created[1]["location"] == f"/api/vehicles/{vin}"
+    status, _, body = send("GET", f"{offline_url}/api/vehicles/{vin}")
+    assert (status, json.loads(body)["vin"]) == (200, vin)
+    status, _, body = send("POST", f"{offline_url}/api/vehicles", new_vehicle(vin=vin))
+    assert (status, json.loads(body)) == (409, {"detail": "Vehicle with this VIN already exists."})
+    status, _, body = send("POST", f"{offline_url}/api/vehicles", new_vehicle(make="", vin="X"))
+    assert status == 422
+    assert {tuple(error["loc"]) for error in json.loads(body)["detail"]} == {
+        ("body", "vin"),
+        ("body", "make"),
+    }
+
+
+def test_offline_answers_a_cors_preflight(offline_url: str) -> None:
+    status, headers, _ = send(
+        "OPTIONS",
+        f"{offline_url}/api/vehicles",
+        headers={
+            "Origin": "https://inventory.example.com",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert status in (200, 204)
+    assert headers["access-control-allow-origin"] in ("*", "https://inventory.example.com")
+
+
+def test_offline_serves_swagger_ui(offline_url: str) -> None:
+    status, headers, body = send("GET", f"{offline_url}/docs")
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    assert "swagger-ui" in body
+
+
 def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
     result = subprocess.run(
         [
@@ -137,3 +199,20 @@ def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "errorMessage" not in result.stdout
+
+
+def test_invoke_local_runs_the_seed_function(database_url: str) -> None:
+    result = subprocess.run(
+        [
+            *(str(SERVERLESS), "invoke", "local", "--function", "seed"),
+            *("--data", json.dumps({"limit": 3, "dry_run": True})),
+        ],
+        cwd=REPO,
+        env=tooling_env(database_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"rows_read": 3' in result.stdout
