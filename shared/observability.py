@@ -39,6 +39,8 @@ _REQUEST_METRICS = [
     {"Name": "Latency", "Unit": "Milliseconds"},
 ]
 _DB_METRIC = [{"Name": "DatabaseTime", "Unit": "Milliseconds"}]
+_METRIC_KEYS = {"_aws", "Requests", "Latency", "DatabaseTime", "endpoint", "status_class"}
+_LOG_KEYS = ("level", "location", "message", "timestamp")
 
 
 def hide(secret: str | None) -> None:
@@ -202,7 +204,14 @@ def log_access(method: str, route: str, status: int, duration_ms: float) -> None
     if _invocation["db_calls"]:
         record["DatabaseTime"] = round(_invocation["db_ms"], 1)
         _invocation.update(db_ms=0.0, db_calls=0)  # reported here, not again at the flush
-    sys.stdout.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
+    if settings.log_format == "plain":  # a terminal: a readable line, and no metrics to extract
+        line = _plain({k: v for k, v in record.items() if k not in _METRIC_KEYS})
+    else:
+        if logger().log_level > logging.INFO:  # the metrics still go out, the log line does not
+            for key in _LOG_KEYS:
+                record.pop(key)
+        line = json.dumps(record, separators=(",", ":"), default=str)
+    sys.stdout.write(line + "\n")
 
 
 def count(name: str, value: float = 1) -> None:

@@ -197,6 +197,29 @@ def test_one_access_line_per_request_carries_the_request_metrics(
     assert isinstance(access["DatabaseTime"], float)  # both spans summed into one value
 
 
+def test_below_info_the_access_line_keeps_only_its_metrics(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("LOG_LEVEL", "WARNING")
+    get_settings.cache_clear()
+    api_handler(http_event(), FakeContext())
+    access, _ = output(capsys)[1]
+    assert "message" not in access
+    assert (access["Requests"], access["status_class"]) == (1, "4xx")
+
+
+def test_in_plain_format_the_access_line_is_readable_and_carries_no_metrics(
+    env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.setenv("LOG_FORMAT", "plain")
+    get_settings.cache_clear()
+    api_handler(http_event("Req-7="), FakeContext())
+    [access] = [line for line in capsys.readouterr().out.splitlines() if "12.3 ms" in line]
+    assert " INFO GET /api/vehicles/{vin} 404 12.3 ms " in access
+    assert "correlation_id=Req-7=" in access
+    assert "_aws" not in access
+
+
 @observability.instrument
 def quiet_handler(event: dict[str, Any], context: object) -> None:
     return None
