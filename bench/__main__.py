@@ -12,13 +12,18 @@ import os
 import platform
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
 
 from bench import cold, package, scale, seeding, trips, warm
 from bench.stats import Row, render
 from shared import devdb
-from shared.db import Database
+from shared.db import Database, get_database
 from shared.migrations import Migrator
 from shared.settings import Settings
 
@@ -26,12 +31,19 @@ RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 PARTS = ("cold", "warm", "trips", "seed", "scale", "package")
 
 
-def _database() -> str:
+@contextmanager
+def _database() -> Iterator[str]:
+    """A new database for this run (a million rows by the end), dropped afterwards."""
     url = os.environ.get("BENCH_DATABASE_URL")
     admin = url or str(devdb.server("bench", keep_running=False).get_uri())
     name = f"bench_{uuid.uuid4().hex[:8]}"
     devdb.ensure_database(admin, name)
-    return devdb.url_for(admin, name)
+    try:
+        yield devdb.url_for(admin, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+            conn.execute(drop.format(sql.Identifier(name)))
 
 
 def _machine() -> str:
@@ -41,31 +53,38 @@ def _machine() -> str:
     return f"{platform.node()} ({platform.machine()}, {cores} cores, load {load}), Python {python}"
 
 
+def _run(url: str, parts: set[str], *, quick: bool) -> list[Row]:
+    os.environ["DATABASE_URL"] = url  # read once by the handlers' settings, as in a container
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    db = Database(Settings(database_url=url))
+    Migrator(db).up()
+    rows: list[Row] = []
+    if "cold" in parts:
+        rows += cold.rows(url, runs=5 if quick else 11)
+    if "warm" in parts:
+        rows += warm.rows(url, calls=500 if quick else 2000)
+    if "trips" in parts:
+        rows += trips.rows()
+    if "seed" in parts:
+        rows += seeding.rows(db, url, sizes=(2_000, 10_000) if quick else (10_000, 100_000))
+    if "scale" in parts:
+        rows += scale.rows(db, vehicles=100_000 if quick else 1_000_000)
+    if "package" in parts:
+        rows += package.rows()
+    db.close()
+    get_database().close()  # the handlers' connection, before the database is dropped
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a first look")
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts to run")
     args = parser.parse_args()
     parts = set(args.only.split(","))
-    url = _database()
-    os.environ["DATABASE_URL"] = url  # read once by the handlers' settings, as in a container
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    db = Database(Settings(database_url=url))
-    Migrator(db).up()
     started = time.perf_counter()
-    rows: list[Row] = []
-    if "cold" in parts:
-        rows += cold.rows(url, runs=5 if args.quick else 11)
-    if "warm" in parts:
-        rows += warm.rows(url, calls=500 if args.quick else 2000)
-    if "trips" in parts:
-        rows += trips.rows()
-    if "seed" in parts:
-        rows += seeding.rows(db, url, sizes=(2_000, 10_000) if args.quick else (10_000, 100_000))
-    if "scale" in parts:
-        rows += scale.rows(db, vehicles=100_000 if args.quick else 1_000_000)
-    if "package" in parts:
-        rows += package.rows()
+    with _database() as url:
+        rows = _run(url, parts, quick=args.quick)
     table = render(rows)
     header = (
         f"Benchmarks of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}; "

@@ -79,6 +79,20 @@ class Database:
         """The live autocommit connection, for work that manages its own transactions."""
         return self._connection()
 
+    @contextmanager
+    def untimed(self) -> Iterator[psycopg.Connection[Row]]:
+        """The autocommit connection with no statement timeout, for statements that cannot run
+        in a transaction (`CREATE INDEX CONCURRENTLY`) and may take long."""
+        conn = self._connection()
+        if not self._settings.db_prepared_statements:  # the timeout is only ever SET LOCAL
+            yield conn
+            return
+        conn.execute("SET statement_timeout = 0")  # direct connections only: a session setting
+        try:
+            yield conn
+        finally:
+            conn.execute(f"SET statement_timeout = {int(self._settings.db_statement_timeout_ms)}")
+
     def close(self) -> None:
         """Close the connection, if any; the next use opens a new one."""
         if self._conn is not None:
@@ -156,10 +170,9 @@ class Database:
 
 
 def _is_auth_failure(err: psycopg.OperationalError) -> bool:
-    """A refused password. psycopg reports it at connect without a SQLSTATE, so also ask libpq
-    whether the server wanted the password we sent."""
-    pgconn = getattr(err, "pgconn", None)
-    return err.sqlstate == "28P01" or (pgconn is not None and bool(pgconn.used_password))
+    """A refused password, and nothing else (a full server must not send every container to
+    Secrets Manager). psycopg reports it at connect without a SQLSTATE, hence the message."""
+    return err.sqlstate == "28P01" or "password authentication failed" in str(err)
 
 
 def _is_usable(conn: psycopg.Connection[Row]) -> bool:

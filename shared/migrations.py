@@ -63,8 +63,10 @@ class Migrator:
 
     db: Database
     directory: Path = MIGRATIONS_DIR
-    lease_seconds: int = 900
-    wait_seconds: float = 300.0
+    # A run killed by the Lambda timeout (300 s for migrate) cannot release its lease: it expires
+    # a minute later. A run waits for a live lease well within that timeout, then fails clearly.
+    lease_seconds: int = 360
+    wait_seconds: float = 120.0
     holder: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def status(self) -> dict[str, Any]:
@@ -85,6 +87,7 @@ class Migrator:
                     break
                 if migration.version not in applied:
                     self._apply(migration)
+                    self._renew_lease()
                     done.append(migration.file_name)
         return self._summary(action="up", applied_now=done)
 
@@ -105,6 +108,7 @@ class Migrator:
             )
             for version in chosen:
                 self._revert(files[version])
+                self._renew_lease()
                 reverted.append(files[version].file_name)
         return self._summary(action="down", reverted_now=reverted)
 
@@ -117,9 +121,9 @@ class Migrator:
                     cur.execute(_RECORD, record)
                     cur.execute(migration.up)
                 return
-            conn = self.db.connection()
-            for statement in split_statements(migration.up):
-                ClientCursor(conn).execute(statement)
+            with self.db.untimed() as conn:
+                for statement in split_statements(migration.up):
+                    ClientCursor(conn).execute(statement)
             with self.db.transaction() as conn:
                 ClientCursor(conn).execute(_RECORD, record)
         except Exception as err:
@@ -177,6 +181,13 @@ class Migrator:
         finally:
             with self.db.transaction() as conn:
                 conn.execute(_RELEASE_LEASE, params)
+
+    def _renew_lease(self) -> None:
+        """Extend our lease after each step, so a long run keeps it; losing it stops the run."""
+        params = {"holder": self.holder, "seconds": self.lease_seconds}
+        with self.db.transaction() as conn:
+            if conn.execute(_TAKE_LEASE, params).fetchone() is None:
+                raise MigrationError("the migration lock expired and was taken by another run")
 
     def _summary(self, *, action: str, **done: list[str]) -> dict[str, Any]:
         files = load(self.directory)

@@ -15,10 +15,15 @@ MAX_IMAGE_URLS = 50
 MAX_URL_LENGTH = 2048
 # Scheme, a non-empty host, no white space. A regex, not urlsplit: the seed checks 20 URLs a
 # row and urlsplit made up most of the validation time of a 100,000-row import.
-_HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s]+[^\s]*\Z")
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+_HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s\x00]+[^\s\x00]*\Z")
+# PostgreSQL text cannot hold NUL: refused here, as a field error, not later as a database error.
+_NO_NUL = r"^[^\x00]*$"
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL)
+]
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000, pattern=_NO_NUL),
 ]
 EXAMPLE_VIN = "1HGCM82633A004352"
 

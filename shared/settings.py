@@ -68,8 +68,8 @@ class Settings:
             db_prepared_statements=_flag(env, DB_PREPARED_STATEMENTS, default=False),
             cors_origins=_origins(env.get(CORS_ORIGINS, "")),
             vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=True),
-            log_level=(text(LOG_LEVEL) or "INFO").upper(),
-            log_format=(text(LOG_FORMAT) or "json").lower(),
+            log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
+            log_format=_choice(env, LOG_FORMAT, ("JSON", "PLAIN"), "JSON").lower(),
             service_name=text(SERVICE_NAME) or "vehicle-inventory",
             metrics_namespace=text(METRICS_NAMESPACE) or "VehicleInventory",
             tracing=not _flag(env, TRACING, default=True),
@@ -93,6 +93,13 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     if value in _FALSE:
         return False
     raise ConfigurationError(f"{name} must be on or off, got {raw!r}")
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip().upper() or default
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
 
 
 def _integer(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:

@@ -63,6 +63,14 @@ def test_an_unknown_vin_is_404(api: Database) -> None:
     assert_matches_openapi(reply, "GET", "/api/vehicles/{vin}")
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/vehicles/%00", "/api/vehicles/ABC%00DEF"], ids=["nul", "nul-inside"]
+)
+def test_a_vin_postgres_cannot_hold_is_404_not_500(api: Database, path: str) -> None:
+    reply = get(path)
+    assert (reply.status, reply.json()) == (404, {"detail": "Vehicle not found."})
+
+
 def test_a_lookup_takes_exactly_one_round_trip(
     api: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

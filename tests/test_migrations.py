@@ -139,6 +139,29 @@ def test_a_no_transaction_migration_can_create_an_index_concurrently(
     assert indexes == (["vehicles_make", "vehicles_model"],)
 
 
+def test_a_no_transaction_migration_is_not_cut_short_by_a_session_timeout(
+    empty_database_url: str, migrations_dir: Path
+) -> None:
+    # Direct connections with prepared statements carry the statement timeout on the session.
+    db = Database(
+        Settings(
+            database_url=empty_database_url,
+            db_prepared_statements=True,
+            db_statement_timeout_ms=50,
+        )
+    )
+    write(
+        migrations_dir,
+        "0003_slow_index.sql",
+        "SELECT pg_sleep(0.2);\nCREATE INDEX CONCURRENTLY vehicles_make ON vehicles (make);",
+        "DROP INDEX vehicles_make;",
+        marker="-- migrate:no-transaction",
+    )
+    assert Migrator(db, migrations_dir).up()["current"] == "0003"
+    assert db.connection().execute("SHOW statement_timeout").fetchone() == ("50ms",)
+    db.close()
+
+
 def test_two_concurrent_runs_apply_each_file_exactly_once(
     target_url: str, migrations_dir: Path
 ) -> None:
