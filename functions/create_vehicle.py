@@ -4,5 +4,5 @@ from shared.gateway import lambda_handler
 from shared.http import create_app
 from shared.routes import create_vehicle
 
-app = create_app(create_vehicle)
+app = create_app(create_vehicle())
 handler = lambda_handler(app)

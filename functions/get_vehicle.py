@@ -4,5 +4,5 @@ from shared.gateway import lambda_handler
 from shared.http import create_app
 from shared.routes import get_vehicle
 
-app = create_app(get_vehicle)
+app = create_app(get_vehicle())
 handler = lambda_handler(app)

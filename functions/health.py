@@ -4,5 +4,5 @@ from shared.gateway import lambda_handler
 from shared.http import create_app
 from shared.routes import health
 
-app = create_app(health)
+app = create_app(health())
 handler = lambda_handler(app)

@@ -4,5 +4,5 @@ from shared.gateway import lambda_handler
 from shared.http import create_app
 from shared.routes import list_vehicles
 
-app = create_app(list_vehicles)
+app = create_app(list_vehicles())
 handler = lambda_handler(app)

@@ -1,5 +1,8 @@
 """The endpoints, one router each: a function mounts its own, the docs function mounts them all.
 
+Routers are built by functions, not at import, so a function's cold start builds only its own
+(FastAPI does real work per route: parameter and response models, OpenAPI metadata).
+
 Routes are `async def` and call the blocking psycopg code directly. A `def` route would be handed
 to a thread pool, about 0.8 ms per call under Mangum; a Lambda container serves one request at a
 time, so blocking its event loop delays nobody. (Under uvicorn, for local development, requests
@@ -23,6 +26,10 @@ from shared.schemas import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
 MAX_PAGE_SIZE = 100
 _OK = b'{"status":"ok"}'
 _READY = b'{"status":"ready"}'
+_LOCATION = {
+    "description": "where the new vehicle can be read",
+    "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
+}
 
 
 class HealthStatus(BaseModel):
@@ -31,27 +38,17 @@ class HealthStatus(BaseModel):
     status: str = Field(examples=["ok"])
 
 
-health = APIRouter(tags=["health"])
-list_vehicles = APIRouter(tags=["vehicles"])
-get_vehicle = APIRouter(tags=["vehicles"])
-create_vehicle = APIRouter(tags=["vehicles"])
-
-
-@health.get("/health", response_model=HealthStatus, responses=error_responses(500))
 async def liveness() -> Response:
     """The function runs; the database is not touched."""
     return Response(_OK, media_type=JSON)
 
 
-@health.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))
 async def readiness() -> Response:
     """The database answers (`{"status": "ready"}`), or 503 saying why not."""
     get_database().fetch_one("SELECT 1", retry=True)
     return Response(_READY, media_type=JSON)
 
 
-@list_vehicles.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))
-@list_vehicles.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)
 async def list_page(
     page: Annotated[int, Query(ge=1, description="from 1; past the end: no items")] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
@@ -60,11 +57,8 @@ async def list_page(
     return json_response(vehicles.list_page(db=get_database(), page=page, page_size=page_size))
 
 
-@get_vehicle.get(
-    "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
-)
 async def vehicle_by_vin(
-    vin: Annotated[str, Path(description="any letter case, spaces around ignored")],
+    vin: Annotated[str, Path(description="any letter case, spaces around it ignored")],
 ) -> Response:
     """One vehicle with every field."""
     return json_response(vehicles.get_by_vin(db=get_database(), vin=vins.normalize(vin)))
@@ -77,25 +71,58 @@ async def _require_json(request: Request) -> None:
         raise HTTPException(415, "Content-Type must be application/json.")
 
 
-@create_vehicle.post(
-    "/api/vehicles",
-    status_code=201,
-    response_model=Vehicle,
-    dependencies=[Depends(_require_json)],
-    responses={
-        201: {
-            "headers": {
-                "Location": {
-                    "description": "where the new vehicle can be read",
-                    "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
-                }
-            }
-        },
-        **error_responses(400, 409, 413, 415, 500, 503),
-    },
-)
 async def create(vehicle: VehicleCreate, request: Request) -> Response:
     """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case."""
     body = vehicles.insert(db=get_database(), vehicle=vehicle)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
     return json_response(body, 201, {"Location": location})
+
+
+def health() -> APIRouter:
+    """GET /health and GET /health/ready."""
+    router = APIRouter(tags=["health"])
+    router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
+    router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
+        readiness
+    )
+    return router
+
+
+def list_vehicles() -> APIRouter:
+    """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
+    router = APIRouter(tags=["vehicles"])
+    router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
+        list_page
+    )
+    router.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)(list_page)
+    return router
+
+
+def get_vehicle() -> APIRouter:
+    """GET /api/vehicles/{vin}."""
+    router = APIRouter(tags=["vehicles"])
+    router.get(
+        "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
+    )(vehicle_by_vin)
+    return router
+
+
+def create_vehicle() -> APIRouter:
+    """POST /api/vehicles."""
+    router = APIRouter(tags=["vehicles"])
+    router.post(
+        "/api/vehicles",
+        status_code=201,
+        response_model=Vehicle,
+        dependencies=[Depends(_require_json)],
+        responses={
+            201: {"headers": {"Location": _LOCATION}},
+            **error_responses(400, 409, 413, 415, 500, 503),
+        },
+    )(create)
+    return router
+
+
+def every_router() -> list[APIRouter]:
+    """All of them, for the docs function (and local development)."""
+    return [health(), list_vehicles(), get_vehicle(), create_vehicle()]
