@@ -177,6 +177,19 @@ def test_offline_answers_a_cors_preflight(offline_url: str) -> None:
     assert headers["access-control-allow-origin"] in ("*", "https://inventory.example.com")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/no/such/path", 404), ("DELETE", "/api/vehicles", 405)],
+    ids=["unknown-path", "wrong-method"],
+)
+def test_offline_answers_unrouted_requests_with_json_errors(
+    offline_url: str, method: str, path: str, status: int
+) -> None:
+    answer, _, body = send(method, offline_url + path)
+    assert answer == status
+    assert "detail" in json.loads(body)
+
+
 def test_offline_serves_swagger_ui(offline_url: str) -> None:
     status, headers, body = send("GET", f"{offline_url}/docs")
     assert status == 200

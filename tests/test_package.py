@@ -70,6 +70,7 @@ class Package:
     runtime: str
     architecture: str
     handlers: dict[str, str]
+    template: dict[str, Any]
 
     @property
     def python_version(self) -> str:
@@ -105,6 +106,7 @@ def build_package(out_dir: Path, *extra_args: str) -> Package:
         runtime=service["provider"]["runtime"],
         architecture=service["provider"]["architecture"],
         handlers={name: fn["handler"] for name, fn in service["functions"].items()},
+        template=json.loads((out_dir / "cloudformation-template-update-stack.json").read_text()),
     )
 
 
@@ -252,3 +254,35 @@ def test_handlers_import_from_the_unzipped_package_alone(
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_only_the_seed_function_may_read_the_seed_bucket(arm64_package: Package) -> None:
+    resources = arm64_package.template["Resources"]
+    roles = {
+        name: resource["Properties"]["Role"]
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::Lambda::Function"
+    }
+    seed_role = roles.pop("SeedLambdaFunction")
+    assert seed_role == {"Fn::GetAtt": ["SeedRole", "Arn"]}
+    assert {json.dumps(role) for role in roles.values()} == {
+        json.dumps({"Fn::GetAtt": ["IamRoleLambdaExecution", "Arn"]})
+    }
+    assert resources["ReadSeedBucketPolicy"]["Properties"]["Roles"] == [{"Ref": "SeedRole"}]
+    for grant in ("ReadDatabaseUrlParameterPolicy", "ReadDatabaseSecretPolicy"):
+        assert resources[grant]["Properties"]["Roles"] == [
+            {"Ref": "IamRoleLambdaExecution"},
+            {"Ref": "SeedRole"},
+        ]
+    assert "s3" not in json.dumps(resources["IamRoleLambdaExecution"]).lower()
+
+
+def test_requests_no_route_matches_reach_the_app_for_a_json_answer(arm64_package: Package) -> None:
+    resources = arm64_package.template["Resources"]
+    routes = {
+        resource["Properties"]["RouteKey"]: resource["Properties"]["Target"]
+        for resource in resources.values()
+        if resource["Type"] == "AWS::ApiGatewayV2::Route"
+    }
+    assert "$default" in routes
+    assert "HttpApiIntegrationDocs" in json.dumps(routes["$default"])
