@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
@@ -14,6 +18,9 @@ from shared import dsn
 from shared.db import Database, get_database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.settings import Settings
+from tests.fixtures.pooler import drop_client_connections
+
+FUNCTIONS = Path(__file__).resolve().parent.parent / "functions"
 
 SECRET = "s3cr3t-p@ss/word"
 
@@ -43,33 +50,35 @@ def test_the_connection_is_opened_on_first_use_and_reused(routed: Database) -> N
     assert routed.connects == 1
 
 
-def test_a_connection_killed_while_idle_is_replaced_before_use(
-    routed: Database, database_url: str
+def test_a_connection_closed_while_idle_is_replaced_before_use(
+    routed: Database, database_url: str, connection_route: str, request: pytest.FixtureRequest
 ) -> None:
     routed.fetch_one("SELECT 1", retry=False)
-    terminate(database_url)
+    if connection_route == "direct":  # the server ends the session
+        terminate(database_url)
+    else:  # the pooler drops its client, as Supavisor does with idle ones
+        drop_client_connections(request.getfixturevalue("pgbouncer"), database_url)
     # A write is not retried, so this succeeding proves the dead connection was noticed before use.
     assert routed.fetch_one("SELECT 2", retry=False) == (2,)
+    assert routed.connects == 2
 
 
-def test_a_read_that_dies_mid_flight_is_retried_once_on_a_fresh_connection(db: Database) -> None:
+@pytest.mark.parametrize(
+    ("retry", "attempts"),
+    [(True, 2), (False, 1)],
+    ids=["read-retried-once", "write-never-retried"],
+)
+def test_a_statement_whose_connection_dies_mid_flight(
+    db: Database, retry: bool, attempts: int
+) -> None:
     with db.transaction() as conn:
         conn.execute("CREATE SEQUENCE IF NOT EXISTS attempts")
         conn.execute("SELECT setval('attempts', 1, false)")
+    # nextval is not rolled back, so the sequence counts how often the statement ran.
     query = "SELECT nextval('attempts'), pg_terminate_backend(pg_backend_pid())"
     with pytest.raises(DatabaseUnavailableError):
-        db.fetch_one(query, retry=True)
-    assert db.fetch_one("SELECT last_value FROM attempts", retry=False) == (2,)
-
-
-def test_a_write_that_dies_mid_flight_is_not_retried(db: Database) -> None:
-    with db.transaction() as conn:
-        conn.execute("CREATE SEQUENCE IF NOT EXISTS attempts")
-        conn.execute("SELECT setval('attempts', 1, false)")
-    query = "SELECT nextval('attempts'), pg_terminate_backend(pg_backend_pid())"
-    with pytest.raises(DatabaseUnavailableError):
-        db.fetch_one(query, retry=False)
-    assert db.fetch_one("SELECT last_value FROM attempts", retry=False) == (1,)
+        db.fetch_one(query, retry=retry)
+    assert db.fetch_one("SELECT last_value FROM attempts", retry=False) == (attempts,)
 
 
 def test_the_statement_timeout_applies_and_does_not_outlive_the_statement(
@@ -144,9 +153,21 @@ def test_a_server_that_never_answers_fails_at_the_connect_timeout(silent_server:
     assert isinstance(outcome[0], DatabaseUnavailableError)
 
 
-def test_a_missing_database_url_is_a_clear_error_on_first_use_not_at_import() -> None:
-    import functions.migrate  # noqa: F401, PLC0415 - importing must not need the database
+def test_every_function_imports_without_a_database_url() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DB_"))}
+    modules = ", ".join(f"functions.{path.stem}" for path in FUNCTIONS.glob("[a-z]*.py"))
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {modules}; print('imported')"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=FUNCTIONS.parent,
+        check=False,
+    )
+    assert result.stdout.strip() == "imported", result.stderr
 
+
+def test_a_missing_database_url_is_a_clear_error_on_first_use() -> None:
     with pytest.raises(ConfigurationError, match="DATABASE_URL is required"):
         get_database().fetch_one("SELECT 1", retry=True)
 
