@@ -18,6 +18,7 @@ from shared import dsn
 from shared.db import Database, get_database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.settings import Settings
+from tests.fixtures.api import unreachable_database_url
 from tests.fixtures.pooler import drop_client_connections
 
 FUNCTIONS = Path(__file__).resolve().parent.parent / "functions"
@@ -109,15 +110,8 @@ def test_prepared_statements_can_be_turned_on_for_direct_connections(database_ur
     db.close()
 
 
-def refused_url(password: str = SECRET) -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"postgresql://app:{quote(password, safe='')}@127.0.0.1:{port}/app"
-
-
 def test_an_unreachable_database_is_a_domain_error_without_the_password() -> None:
-    db = Database(Settings(database_url=refused_url()))
+    db = Database(Settings(database_url=unreachable_database_url(SECRET)))
     with pytest.raises(DatabaseUnavailableError) as raised:
         db.fetch_one("SELECT 1", retry=True)
     message = str(raised.value)

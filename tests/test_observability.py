@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-import socket
 import subprocess
 import sys
 import warnings
@@ -25,17 +24,10 @@ from shared import observability
 from shared.db import Database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.settings import Settings, get_settings
+from tests.fixtures.api import unreachable_database_url
 
 PASSWORD = 'hunter2 p@ss/w:rd"\\'
 app_log = logging.getLogger("shared.example")
-
-
-def refused_url(password: str) -> str:
-    """A URL with `password` for a local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"postgresql://app:{quote(password, safe='')}@127.0.0.1:{port}/app"
 
 
 @dataclass
@@ -264,7 +256,7 @@ def failing_handler(event: dict[str, Any], context: object) -> None:
 def test_the_password_in_database_url_never_reaches_a_log_line_even_when_connecting_fails(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    env.setenv("DATABASE_URL", refused_url(PASSWORD))
+    env.setenv("DATABASE_URL", unreachable_database_url(PASSWORD))
     get_settings.cache_clear()
     with pytest.raises(DatabaseUnavailableError):
         failing_handler(http_event(), FakeContext())
