@@ -56,10 +56,13 @@ def mask(url: str) -> str:
     return _USERINFO_PASSWORD.sub(r"\1***@", scrub(url, password_of(url)))
 
 
+def spellings(password: str) -> set[str]:
+    """The ways `password` can appear in a URL or a message: raw and URL-encoded."""
+    return {password, quote(password, safe=""), quote(password)}
+
+
 def scrub(text: str, password: str | None) -> str:
-    """Remove every spelling of `password` (raw or URL-encoded) from `text`."""
-    if not password:
-        return text
-    for spelling in {password, quote(password, safe=""), quote(password)}:
+    """Remove every spelling of `password` from `text`."""
+    for spelling in spellings(password) if password else ():
         text = text.replace(spelling, MASK)
     return text

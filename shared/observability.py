@@ -1,11 +1,10 @@
-"""Logs, metrics and traces (Powertools), set up from `shared.settings` on first use.
+"""Metrics and traces (Powertools), and the per-invocation wrapper, set up on first use.
 
 Lambda handlers are wrapped with `instrument`; the HTTP layer calls `log_access` once per request;
 the database layer wraps each round trip in `db_span`, S3 reads go in `span`; seed and migrate
 call `count`. Nothing is built at import time (Powertools reads the environment when constructed),
-and X-Ray (`aws_xray_sdk`) is imported only when tracing is on. Every log line is passed through
-`hide`'s list of secrets, so a database password never reaches the logs. Modules keep using
-`logging.getLogger(__name__)`: loggers under `shared` and `functions` share the Powertools handler.
+and X-Ray (`aws_xray_sdk`) is imported only when tracing is on. The logger, and the masking of
+secrets in every line, live in `shared.logs`.
 """
 
 from __future__ import annotations
@@ -16,23 +15,19 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
-from urllib.parse import quote
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shared import dsn
+from shared import logs
 from shared.errors import ConfigurationError
+from shared.logs import logger, plain
 from shared.settings import Settings, get_settings
 
-APP_LOGGERS = ("shared", "functions")
-
-_hidden: set[str] = set()  # every spelling of every secret to mask in log lines
 _invocation: dict[str, Any] = {"cold_start": True, "db_ms": 0.0, "db_calls": 0, "keys": {}}
 _REQUEST_METRICS = [
     {"Name": "Requests", "Unit": "Count"},
@@ -41,60 +36,6 @@ _REQUEST_METRICS = [
 _DB_METRIC = [{"Name": "DatabaseTime", "Unit": "Milliseconds"}]
 _METRIC_KEYS = {"_aws", "Requests", "Latency", "DatabaseTime", "endpoint", "status_class"}
 _LOG_KEYS = ("level", "location", "message", "timestamp")
-
-
-def hide(secret: str | None) -> None:
-    """Mask `secret` (raw, URL-encoded or JSON-escaped) in every log line from now on."""
-    if not secret:
-        return
-    for spelling in {secret, quote(secret, safe=""), quote(secret)}:
-        _hidden.update({spelling, json.dumps(spelling, ensure_ascii=False)[1:-1]})
-
-
-def scrub(text: str) -> str:
-    """`text` with every hidden secret replaced by `***`."""
-    for secret in sorted(_hidden, key=len, reverse=True):
-        text = text.replace(secret, dsn.MASK)
-    return text
-
-
-class _ScrubbingFormatter(LambdaPowertoolsFormatter):
-    """Powertools' structured lines, masked last so no field or traceback can leak a secret."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return scrub(super().format(record))
-
-
-def _plain(log: Mapping[str, object]) -> str:
-    """A readable line for local runs (LOG_FORMAT=plain): time, level, message, then the rest."""
-    fields = dict(log)
-    head = " ".join(str(fields.pop(key, "")) for key in ("timestamp", "level", "message"))
-    trace = fields.pop("exception", None)
-    for noise in ("location", "service", "sampling_rate", "exception_name", "stack_trace"):
-        fields.pop(noise, None)
-    line = f"{head} {' '.join(f'{k}={v}' for k, v in fields.items())}".rstrip()
-    return f"{line}\n{trace}" if trace else line
-
-
-@cache
-def logger() -> Logger:
-    """The Powertools logger of this process (JSON on stdout, or plain with LOG_FORMAT=plain)."""
-    settings = get_settings()
-    hide(dsn.password_of(settings.database_url or ""))
-    formatter = _ScrubbingFormatter(
-        json_serializer=_plain if settings.log_format == "plain" else None, utc=True
-    )
-    log = Logger(
-        service=settings.service_name, level=settings.log_level, logger_formatter=formatter
-    )
-    # Lambda puts its own handler on the root logger: propagating would print every line twice.
-    logging.getLogger(log.service).propagate = False
-    for name in APP_LOGGERS:  # `logging.getLogger(__name__)` in our modules: same lines, same keys
-        std = logging.getLogger(name)
-        std.addHandler(log.registered_handler)
-        std.setLevel(log.log_level)
-        std.propagate = False
-    return log
 
 
 @cache
@@ -205,7 +146,7 @@ def log_access(method: str, route: str, status: int, duration_ms: float) -> None
         record["DatabaseTime"] = round(_invocation["db_ms"], 1)
         _invocation.update(db_ms=0.0, db_calls=0)  # reported here, not again at the flush
     if settings.log_format == "plain":  # a terminal: a readable line, and no metrics to extract
-        line = _plain({k: v for k, v in record.items() if k not in _METRIC_KEYS})
+        line = plain({k: v for k, v in record.items() if k not in _METRIC_KEYS})
     else:
         if logger().log_level > logging.INFO:  # the metrics still go out, the log line does not
             for key in _LOG_KEYS:
@@ -244,28 +185,13 @@ def db_span(name: str) -> Iterator[None]:
 
 def reset() -> None:
     """Forget the logger, metrics, tracer and hidden secrets, as a new container would (tests)."""
-    if logger.cache_info().currsize:
-        service = logging.getLogger(logger().service)
-        for std in [service, *map(logging.getLogger, APP_LOGGERS)]:
-            for handler in list(std.handlers):
-                std.removeHandler(handler)
-            std.propagate = True
-            std.setLevel(logging.NOTSET)
-        for mark in (
-            "init",
-            "powertools_handler",
-            "powertools_buffer_config",
-            "powertools_buffer_cache",
-        ):
-            vars(service).pop(mark, None)
+    logs.reset()
     if metrics.cache_info().currsize:
         metrics().clear_metrics()
     if tracer.cache_info().currsize and tracer() is not None:
         Tracer._reset_config()  # type: ignore[no-untyped-call] # the provider is kept on the class
-    logger.cache_clear()
     metrics.cache_clear()
     tracer.cache_clear()
-    _hidden.clear()
     _invocation.update(cold_start=True, db_ms=0.0, db_calls=0, keys={})
 
 
@@ -285,3 +211,6 @@ def _api_gateway_request_id(event: Any) -> str | None:
     context = event.get("requestContext") if isinstance(event, dict) else None
     request_id = context.get("requestId") if isinstance(context, dict) else None
     return request_id if isinstance(request_id, str) else None
+
+
+__all__ = ["count", "db_span", "instrument", "log_access", "logger", "reset", "span"]

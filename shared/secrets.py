@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from shared import dsn, observability
+from shared import dsn, logs
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.settings import DATABASE_SECRET_ARN, DATABASE_URL_SSM_PARAMETER, Settings
 
@@ -55,7 +55,7 @@ def database_url(settings: Settings, *, refresh: bool = False) -> str:
             f"DATABASE_URL is required (or {DATABASE_URL_SSM_PARAMETER}, the name of an SSM "
             f"SecureString holding it, or {DATABASE_SECRET_ARN}, a Secrets Manager secret)"
         )
-    observability.hide(dsn.password_of(url))
+    logs.hide(dsn.password_of(url))
     return url
 
 
@@ -86,7 +86,7 @@ def url_from_secret(secret: str, *, source: str = "the secret") -> str:
         raise ConfigurationError(f"{source} starts with '{{' but is not valid JSON") from None
     if not isinstance(fields, dict):
         raise ConfigurationError(f"{source} must be a URL or a JSON object")
-    observability.hide(str(fields.get("password") or ""))
+    logs.hide(str(fields.get("password") or ""))
     missing = [key for key in ("host", "username", "password") if not fields.get(key)]
     if missing:
         raise ConfigurationError(f"{source} lacks {', '.join(missing)}")
