@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 import csv
-import resource
 import sys
 import time
 
 import psycopg
 
+from bench.memory import peak_rss_kb
 from shared.db import Database
 from shared.dealer_csv import photo_urls
 from shared.seed import run
@@ -47,7 +47,7 @@ def main() -> None:
     start = time.perf_counter()
     {"raw": raw, "ours": ours}[kind](path, url)
     elapsed = time.perf_counter() - start
-    print(f"{elapsed} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}")
+    print(f"{elapsed} {peak_rss_kb() / 1024}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.stats import Row, Sample
 from shared.db import Database
-from shared.dealer_csv import generate_export
+from tests.fixtures.exports import generate_export
 
 PROJECT = Path(__file__).resolve().parent.parent
 

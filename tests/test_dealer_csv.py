@@ -8,14 +8,10 @@ from pathlib import Path
 import pytest
 
 from shared import sources
-from shared.dealer_csv import (
-    generate_export,
-    photo_urls,
-    read_records,
-    synthetic_vin,
-)
+from shared.dealer_csv import photo_urls, read_records
 from shared.errors import SeedError
 from shared.vin import problem
+from tests.fixtures.exports import generate_export, synthetic_vin
 
 DATA = Path(__file__).parent / "data"
 

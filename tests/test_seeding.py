@@ -11,11 +11,12 @@ import psycopg
 import pytest
 
 from shared.db import Database
-from shared.dealer_csv import generate_export, read_records
+from shared.dealer_csv import read_records
 from shared.errors import SeedError
 from shared.seed import run
 from shared.seeding import Report, seed
 from shared.settings import Settings, get_settings
+from tests.fixtures.exports import generate_export, synthetic_vin, write_export
 
 DATA = Path(__file__).parent / "data"
 
@@ -238,3 +239,50 @@ def test_invalid_rows_are_listed_up_to_a_cap_and_counted_exactly(db: Database) -
     seed(records=read_records(io.StringIO(text, newline="")), report=report, db=None)
     assert report.as_dict()["invalid"]["count"] == 120
     assert len(report.as_dict()["invalid"]["rows"]) == 50
+
+
+def export_of(path: Path, rows: list[dict[str, str]]) -> Path:
+    """A CSV export of `rows` keyed by column name, with a distinct valid VIN for each."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_export(out, [{"VIN": synthetic_vin(n), **row} for n, row in enumerate(rows)])
+    return path
+
+
+URL = "https://img.example.com/"
+
+
+@pytest.mark.parametrize(
+    ("texts", "urls"),
+    [
+        (("Rolls\\Royce", "Model\tX", "C:\\new\\table\t\\N \\. \\\\ end\\"), [URL + "a\\b.jpg"]),
+        (("Ford", "F-150", "one\ntwo\r\nthree\rfour\n\\.\nfive"), []),
+        (('"Quoted", Make', "\u2018Curly\u2019", 'He said "hi, there", then “bye” — ok'), [URL]),
+        (("NULL", "\\N", "null"), [URL + "NULL", URL + "null"]),
+        (("BMW", "X5", "{}"), [URL + '{a}/"q".jpg', URL + "{}", URL + 'x\\"y{"}']),
+    ],
+    ids=["tabs-backslashes", "line-breaks", "quotes-commas", "null-lookalikes", "urls-braces"],
+)
+def test_tricky_text_is_stored_exactly_as_the_export_has_it(
+    db: Database, tmp_path: Path, texts: tuple[str, str, str], urls: list[str]
+) -> None:
+    make, model, description = texts
+    row = {"Make": make, "Model": model, "WebAdDescription": description}
+    summary = seed_file(
+        db, export_of(tmp_path / "tricky.csv", [{**row, "PhotoURLs": ",".join(urls)}])
+    )
+    assert summary["invalid"]["count"] == 0, summary["invalid"]
+    assert stored(db)[synthetic_vin(0)][:4] == (make, model, description, urls)
+
+
+@pytest.mark.parametrize("column", ["Make", "Model", "WebAdDescription", "PhotoURLs"])
+def test_a_nul_character_makes_its_row_invalid_and_the_rest_load(
+    db: Database, tmp_path: Path, column: str
+) -> None:
+    good = {"Make": "Ford", "Model": "F-150", "WebAdDescription": "Fine.", "PhotoURLs": URL + "1"}
+    bad = {**good, column: good[column][:2] + "\x00" + good[column][2:]}
+    summary = seed_file(db, export_of(tmp_path / "nul.csv", [good, bad, good]))
+    assert summary["inserted"] == 2
+    [invalid] = summary["invalid"]["rows"]
+    assert (invalid["line"], invalid["vin"]) == (3, synthetic_vin(1))
+    assert invalid["reason"].startswith(f"{column}: ")
+    assert set(stored(db)) == {synthetic_vin(0), synthetic_vin(2)}
