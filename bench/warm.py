@@ -63,6 +63,16 @@ def rows(url: str, *, calls: int = 2000) -> list[Row]:
         calls=calls,
     )
     result.append(ratio_row("warm GET /api/vehicles/{vin}", value, floor, at_most=2.5))
+    # For reference only: what the same SELECT costs with psycopg's defaults (server-side binding,
+    # prepared after five runs, no statement timeout), which a transaction pooler does not allow.
+    direct = psycopg.connect(url, autocommit=True)
+    naive = per_call_us(
+        lambda: direct.execute(vehicles.GET_BY_VIN, {"vin": vin}).fetchone(), calls=calls
+    )
+    result.append(
+        Row("reference: the by-VIN SELECT with psycopg defaults (not pooler-safe)", naive)
+    )
+    direct.close()
 
     params = {"page": 1, "page_size": 10, "offset": 0}
     floor = per_call_us(lambda: raw(vehicles.LIST_PAGE, params), calls=calls)
