@@ -222,7 +222,7 @@ def test_a_twenty_thousand_row_file_loads_past_the_old_bind_parameter_limit(
     assert row == (20_000,)
 
 
-def test_a_seed_through_a_transaction_pooler_runs_in_one_transaction(
+def test_a_seed_loads_the_same_directly_and_through_a_transaction_pooler(
     db: Database, database_url: str, route_url: Callable[[str], str]
 ) -> None:
     routed = Database(Settings(database_url=route_url(database_url)))
