@@ -21,18 +21,19 @@ PROBE = (
 )
 
 
+def _python(code: str, env: dict[str, str]) -> str:
+    """What a fresh interpreter running `code` printed."""
+    run = [sys.executable, "-c", code]
+    return subprocess.run(
+        run, capture_output=True, text=True, check=True, env=env, cwd=PROJECT
+    ).stdout
+
+
 def _spawn(code: str, env: dict[str, str]) -> tuple[float, float]:
     start = time.perf_counter()
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-        cwd=PROJECT,
-    )
+    out = _python(code, env)
     elapsed_ms = (time.perf_counter() - start) * 1e3
-    return elapsed_ms, int(out.stdout.strip().splitlines()[-1]) / 1024
+    return elapsed_ms, int(out.strip().splitlines()[-1]) / 1024
 
 
 def rows(database_url: str, *, runs: int = 9) -> list[Row]:
@@ -85,16 +86,9 @@ print(f"FIRST {(time.perf_counter() - start) * 1e3} {answer['statusCode']}")
 def _first_invocation(env: dict[str, str], runs: int) -> Row:
     firsts = []
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, "-c", FIRST],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-            cwd=PROJECT,
-        )
-        elapsed, status = out.stdout.rsplit("FIRST ", 1)[1].split()
-        assert status in ("200", "404"), out.stdout
+        out = _python(FIRST, env)
+        elapsed, status = out.rsplit("FIRST ", 1)[1].split()
+        assert status in ("200", "404"), out
         firsts.append(float(elapsed))
     return Row(
         "first invocation after import (connect + by-VIN query)", Sample(tuple(firsts), "ms")

@@ -197,11 +197,12 @@ def test_offline_serves_swagger_ui(offline_url: str) -> None:
     assert "swagger-ui" in body
 
 
-def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
+def invoke_local(function: str, data: dict[str, Any], database_url: str) -> str:
+    """`serverless invoke local` of `function` with `data`; fails the test if it fails."""
     result = subprocess.run(
         [
-            *(str(SERVERLESS), "invoke", "local", "--function", "migrate"),
-            *("--data", json.dumps({"action": "status"})),
+            *(str(SERVERLESS), "invoke", "local", "--function", function),
+            *("--data", json.dumps(data)),
         ],
         cwd=REPO,
         env=tooling_env(database_url),
@@ -212,20 +213,14 @@ def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "errorMessage" not in result.stdout
+    return result.stdout
+
+
+def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
+    out = invoke_local("migrate", {"action": "status"}, database_url)
+    assert '"current": "0002"' in out
 
 
 def test_invoke_local_runs_the_seed_function(database_url: str) -> None:
-    result = subprocess.run(
-        [
-            *(str(SERVERLESS), "invoke", "local", "--function", "seed"),
-            *("--data", json.dumps({"limit": 3, "dry_run": True})),
-        ],
-        cwd=REPO,
-        env=tooling_env(database_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert '"rows_read": 3' in result.stdout
+    out = invoke_local("seed", {"limit": 3, "dry_run": True}, database_url)
+    assert '"rows_read": 3' in out
