@@ -58,10 +58,10 @@ def main(argv: list[str] | None = None) -> None:
     group.add_argument("--steps", type=int, help="how many migrations to revert")
     commands.add_parser("status", help="show current, applied and pending migrations")
     new = commands.add_parser("create", help="write a new numbered migration file")
-    new.add_argument("name")
+    new.add_argument("name", nargs="+", help="words of the name: add color -> NNNN_add_color.sql")
     args = parser.parse_args(argv)
     if args.action == "create":
-        print(create(args.name))
+        print(create(" ".join(args.name)))
         return
     from shared.cli import local_database  # noqa: PLC0415 - dev tooling only on the command line
 
