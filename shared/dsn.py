@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from shared.errors import ConfigurationError
@@ -20,16 +19,24 @@ _SCHEMES = {
 _FOREIGN_PARAMS = {"prepared_statement_cache_size", "statement_cache_size", "pgbouncer"}
 _ASYNCPG_SSL = {"require": "require", "true": "require", "verify-full": "verify-full"}
 MASK = "***"
-_USERINFO_PASSWORD = re.compile(r"(://[^:/@]*:).*@")
+# Characters that end the user-info part of a URL; in a password they must be percent-encoded,
+# but a password pasted as it is often holds them (`p@ss/w#rd`).
+_RESERVED = set("@/?#")
 
 
 def normalize(url: str) -> str:
-    """Return `url` in the form libpq accepts, translating asyncpg's `ssl=` to `sslmode=`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in _SCHEMES:
+    """Return `url` in the form libpq accepts: the bare scheme, asyncpg's `ssl=` as `sslmode=`,
+    and a password pasted unencoded (`p@ss/w#rd`) percent-encoded."""
+    scheme, user, password, rest = _split(url.strip())
+    if scheme.lower() not in _SCHEMES:
         raise ConfigurationError(
             f"DATABASE_URL must start with postgresql:// or postgres://, got {mask(url)!r}"
         )
+    userinfo = ""
+    if user is not None:
+        secret = "" if password is None else f":{quote(password, safe='')}"
+        userinfo = f"{user}{secret}@"
+    parts = urlsplit(f"postgresql://{userinfo}{rest}")
     query = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         if key in _FOREIGN_PARAMS:
@@ -43,17 +50,35 @@ def normalize(url: str) -> str:
 
 def password_of(url: str) -> str | None:
     """The password in `url`, decoded, or None."""
-    try:
-        password = urlsplit(url).password
-    except ValueError:
-        return None
-    return unquote(password) if password else None
+    return _split(url)[2] or None
 
 
 def mask(url: str) -> str:
-    """`url` with its password replaced by `***`, safe to log (even when the password holds an
-    unencoded `@` or `/`, which makes the URL itself malformed)."""
-    return _USERINFO_PASSWORD.sub(r"\1***@", scrub(url, password_of(url)))
+    """`url` with its password replaced by `***`, safe to log."""
+    scheme, user, password, rest = _split(url)
+    if password is None:
+        return url
+    return f"{scheme}://{user}:{MASK}@{rest}"
+
+
+def _split(url: str) -> tuple[str, str | None, str | None, str]:
+    """Scheme, user, decoded password and the rest (host, path, query) of `url`.
+
+    The user info ends at the last `@` before the host, so a password holding a raw `@`, `/`,
+    `?` or `#` is read whole rather than cut where a strict URL parser would cut it.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url, None, None, ""
+    at = rest.rfind("@")
+    if at < 0:
+        return scheme, None, None, rest
+    userinfo, rest = rest[:at], rest[at + 1 :]
+    user, colon, password = userinfo.partition(":")
+    if not colon:
+        return scheme, unquote(user), None, rest
+    raw = bool(_RESERVED & set(password))  # not a valid URL: the password was pasted as it is
+    return scheme, unquote(user), password if raw else unquote(password), rest
 
 
 def spellings(password: str) -> set[str]:

@@ -20,12 +20,15 @@ from shared.settings import get_settings
 
 APP_LOGGERS = ("shared", "functions")
 
+# Shorter strings are not masked: "pw" would turn every "pw" of every line into ***, and a
+# password that short is no secret anyway.
+MIN_SECRET = 4
 _hidden: set[str] = set()  # every spelling of every secret to mask in log lines
 
 
 def hide(secret: str | None) -> None:
     """Mask `secret` (raw, URL-encoded or JSON-escaped) in every log line from now on."""
-    if not secret:
+    if not secret or len(secret) < MIN_SECRET:
         return
     for spelling in dsn.spellings(secret):  # and as a JSON string would escape it
         _hidden.update({spelling, json.dumps(spelling, ensure_ascii=False)[1:-1]})

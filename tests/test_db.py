@@ -199,6 +199,29 @@ def test_an_unknown_scheme_is_refused_with_the_password_masked() -> None:
     assert "mysql://u:***@h/db" in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["p@ss/w:rd", "pa#ss?wo@rd", "caf\u00e9 p%40ss"],
+    ids=["at-slash", "hash-query", "encoded"],
+)
+def test_a_password_pasted_unencoded_is_read_whole_and_never_shown(password: str) -> None:
+    raw = f"postgresql://app:{password}@db.example.com:6543/postgres?sslmode=require"
+    assert dsn.mask(raw) == "postgresql://app:***@db.example.com:6543/postgres?sslmode=require"
+    expected = password if "%40" not in password else password.replace("%40", "@")
+    assert dsn.password_of(raw) == expected
+    assert dsn.normalize(raw).startswith(f"postgresql://app:{quote(expected, safe='')}@db.")
+
+
+def test_a_connection_error_with_an_unencoded_password_does_not_show_it() -> None:
+    url = unreachable_database_url().replace(":s3cret@", ":p@ss/w#rd@")
+    db = Database(Settings(database_url=url))
+    with pytest.raises(DatabaseUnavailableError) as raised:
+        db.fetch_one("SELECT 1", retry=True)
+    assert "127.0.0.1" in str(raised.value)  # the host was read right, not cut at the raw @
+    for piece in ("p@ss", "w#rd", "ss/w"):
+        assert piece not in str(raised.value)
+
+
 def test_mask_hides_raw_and_encoded_passwords() -> None:
     url = f"postgresql://u:{quote(SECRET, safe='')}@h/db"
     assert dsn.mask(url) == "postgresql://u:***@h/db"
