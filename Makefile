@@ -67,6 +67,9 @@ package: install ## build .serverless/vehicle-inventory.zip (no AWS credentials 
 	@ls -l .serverless/vehicle-inventory.zip
 
 deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate fails
+	@case "$${CORS_ORIGINS:-}" in *" "*|*/,*|*/) \
+		echo "CORS_ORIGINS: no spaces or trailing slashes (API Gateway compares as written)" >&2; \
+		exit 1;; esac
 	$(SLS) deploy --stage $(STAGE)
 	@out="$$($(SLS) invoke --function migrate --stage $(STAGE) --data '{"action": "up"}' 2>&1)"; \
 	status=$$?; echo "$$out"; \

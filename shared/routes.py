@@ -44,7 +44,7 @@ async def liveness() -> Response:
 
 
 async def readiness() -> Response:
-    """The database answers (`{"status": "ready"}`), or 503 saying why not."""
+    """The database answers (`{"status": "ready"}`), or 503 `Database unavailable.`."""
     get_database().fetch_one("SELECT 1", retry=True)
     return Response(_READY, media_type=JSON)
 

@@ -17,6 +17,7 @@ from shared.db import Database, get_database
 from shared.dealer_csv import read_records
 from shared.errors import AppError, SeedError
 from shared.seeding import Report, seed
+from shared.settings import get_settings
 
 DEFAULT_LIMIT = 5
 ALL_ROWS = -1
@@ -37,7 +38,8 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     if not isinstance(dry_run, bool):
         raise SeedError("dry_run must be true or false")
     report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit)
-    with sources.open_source(location) as stream:
+    in_lambda = get_settings().lambda_function_name is not None
+    with sources.open_source(location, packaged_only=in_lambda) as stream:
         # The header is checked here, before any connection or transaction is opened.
         records = read_records(stream)
         database = None if dry_run else (db or get_database())

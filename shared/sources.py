@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from shared import observability
 from shared.errors import SeedError
 
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # functions/, shared/, migrations/
 SAMPLE = Path(__file__).parent / "data" / "sample_inventory.csv"
 SAMPLE_NAME = "bundled sample"
 ENCODING = "utf-8-sig"
@@ -28,13 +29,22 @@ def describe(location: str | None) -> str:
 
 
 @contextmanager
-def open_source(location: str | None) -> Iterator[TextIO]:
-    """Open `location` (None: the bundled sample) for reading; failures raise `SeedError`."""
+def open_source(location: str | None, *, packaged_only: bool = False) -> Iterator[TextIO]:
+    """Open `location` (None: the bundled sample) for reading; failures raise `SeedError`.
+
+    `packaged_only` (in Lambda): a local path must be a file packaged with the function, so an
+    event cannot make the seed read, and echo in its errors, any other file of the container.
+    """
     if location and location.startswith("s3://"):
         with _open_s3(location) as stream:
             yield stream
         return
     path = Path(location) if location else SAMPLE
+    if packaged_only and not (PACKAGE_ROOT / path).resolve().is_relative_to(PACKAGE_ROOT):
+        raise SeedError(
+            "in Lambda, csv_path is s3://bucket/key or a file packaged with the function"
+        )
+    path = PACKAGE_ROOT / path if packaged_only else path
     try:
         stream = path.open(encoding=ENCODING, newline="")
     except OSError as err:

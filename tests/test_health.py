@@ -9,9 +9,11 @@ from tests.fixtures.api import assert_matches_openapi, round_trips, unreachable_
 from tests.fixtures.events import http_api_event, invoke
 
 
-def test_health_answers_ok_without_a_database() -> None:
+def test_health_answers_ok_without_a_database(monkeypatch: pytest.MonkeyPatch) -> None:
     # No DATABASE_URL at all: any database access would fail with a 500.
-    reply = invoke(health.handler, http_api_event("GET", "/health"))
+    with round_trips(monkeypatch) as sent:
+        reply = invoke(health.handler, http_api_event("GET", "/health"))
+    assert sent == []
     assert (reply.status, reply.json()) == (200, {"status": "ok"})
     assert_matches_openapi(reply, "GET", "/health")
 

@@ -57,6 +57,8 @@ FORBIDDEN_ANYWHERE = ("__pycache__/", ".pyc")
 ELF_MACHINES = {"arm64": 183, "x86_64": 62}
 WHEEL_ARCHITECTURES = {"arm64": "aarch64", "x86_64": "x86_64"}
 
+if not SERVERLESS.exists() and os.environ.get("CI"):
+    raise RuntimeError("node_modules/.bin/osls not found: CI must run `npm ci` (make install)")
 pytestmark = pytest.mark.skipif(
     not SERVERLESS.exists(), reason="node_modules/.bin/osls not found: run `npm ci` first"
 )
@@ -241,7 +243,10 @@ def test_handlers_import_from_the_unzipped_package_alone(
         pytest.skip(f"the import check runs x86_64 wheels; this machine is {os.uname().machine}")
     python = runtime_python(x86_64_package.python_version)
     if python is None:
-        pytest.skip(f"python{x86_64_package.python_version} (the Lambda runtime) is not installed")
+        missing = f"python{x86_64_package.python_version} (the Lambda runtime) is not installed"
+        if os.environ.get("CI"):  # CI's machine has it: its absence there is a failure
+            pytest.fail(missing)
+        pytest.skip(missing)
     with zipfile.ZipFile(x86_64_package.zip_path) as archive:
         archive.extractall(tmp_path)
     modules = [file.removesuffix(".py").replace("/", ".") for file in x86_64_package.handler_files]

@@ -239,7 +239,7 @@ def rejecting_server() -> Iterator[tuple[str, list[bytes]]]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen(4)
-    sock.settimeout(10)
+    sock.settimeout(60)  # generous: a slow machine must not turn this into a connect timeout
 
     def serve() -> None:
         try:

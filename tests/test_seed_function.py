@@ -16,6 +16,7 @@ from functions.seed import handler
 from shared import sources
 from shared.errors import SeedError
 from shared.seed import main
+from shared.settings import get_settings
 from shared.vin import problem
 
 DATA = Path(__file__).parent / "data"
@@ -169,3 +170,26 @@ def test_python_dash_m_shared_seed_runs_a_dry_run_with_a_limit() -> None:
     )
     summary = json.loads(result.stdout)
     assert (summary["dry_run"], summary["limit"], summary["rows_read"]) == (True, 10, 10)
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["/proc/self/environ", "../../etc/passwd", "/etc/hostname"],
+    ids=["proc", "dotdot", "abs"],
+)
+def test_in_lambda_a_local_path_outside_the_package_is_refused(
+    app_env: pytest.MonkeyPatch, location: str
+) -> None:
+    app_env.setenv("AWS_LAMBDA_FUNCTION_NAME", "vehicle-inventory-dev-seed")
+    get_settings.cache_clear()
+    with pytest.raises(SeedError, match="a file packaged with the function"):
+        handler({"csv_path": location, "dry_run": True}, None)
+
+
+def test_in_lambda_a_file_packaged_with_the_function_can_be_named(
+    app_env: pytest.MonkeyPatch,
+) -> None:
+    app_env.setenv("AWS_LAMBDA_FUNCTION_NAME", "vehicle-inventory-dev-seed")
+    get_settings.cache_clear()
+    summary = handler({"csv_path": "shared/data/sample_inventory.csv", "dry_run": True}, None)
+    assert summary["rows_read"] == 5
