@@ -57,6 +57,9 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
         redirect_slashes=False,  # /api/vehicles/ is a route of its own, never a redirect
+        # Our traces, metrics and logs go through Powertools (X-Ray, EMF); FastAPI's native
+        # OpenTelemetry would otherwise look up its providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     for router in routers:
         app.include_router(router)
