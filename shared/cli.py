@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.db import Database
+from shared.db import Database, get_database
 from shared.settings import get_settings
 
 
@@ -13,8 +13,6 @@ def local_database() -> Database:
         settings.database_url or settings.database_url_ssm_parameter or settings.database_secret_arn
     )
     if configured or settings.lambda_function_name:
-        from shared.db import get_database  # noqa: PLC0415
-
         return get_database()
     from shared import devdb  # noqa: PLC0415 - needs pgserver, a development dependency
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared import observability
+from shared.cli import local_database
 from shared.db import Database, get_database
 from shared.errors import MigrationError
 from shared.migration_files import create
@@ -63,8 +64,6 @@ def main(argv: list[str] | None = None) -> None:
     if args.action == "create":
         print(create(" ".join(args.name)))
         return
-    from shared.cli import local_database  # noqa: PLC0415 - dev tooling only on the command line
-
     event = {k: v for k, v in vars(args).items() if v is not None}
     try:
         print(json.dumps(run(event, local_database()), indent=2, default=str))

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared import observability, sources
+from shared.cli import local_database
 from shared.db import Database, get_database
 from shared.dealer_csv import read_records
 from shared.errors import AppError, SeedError
@@ -65,17 +66,11 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--limit must be -1 (all rows) or more, got {args.limit}")
     event = {"limit": args.limit, "csv_path": args.csv_path, "dry_run": args.dry_run}
     try:
-        db = None if args.dry_run else _local_database()
+        db = None if args.dry_run else local_database()
         summary = run({k: v for k, v in event.items() if v is not None}, db)
     except AppError as err:
         parser.exit(1, f"seed: {err}\n")
     print(json.dumps(summary, indent=2, ensure_ascii=False))
-
-
-def _local_database() -> Database:
-    from shared.cli import local_database  # noqa: PLC0415 - dev tooling only on the command line
-
-    return local_database()
 
 
 if __name__ == "__main__":
