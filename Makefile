@@ -29,10 +29,10 @@ install: $(INSTALLED) $(NODE_INSTALLED) ## create .venv and node_modules from th
 
 dev: install ## migrate and seed the embedded database, serve the API on http://127.0.0.1:3000
 	@if [ -z "$${DATABASE_URL:-}" ]; then \
-		export DATABASE_URL="$$($(BIN)/python -m shared.devdb url)"; \
-		trap '$(BIN)/python -m shared.devdb stop > /dev/null' EXIT; \
+		export DATABASE_URL="$$($(BIN)/python -m shared.dev.postgres url)"; \
+		trap '$(BIN)/python -m shared.dev.postgres stop > /dev/null' EXIT; \
 	fi; \
-	$(BIN)/python -m shared.migrate up > /dev/null && \
+	$(BIN)/python -m shared.migrations up > /dev/null && \
 	$(BIN)/python -m shared.seed --limit -1 > /dev/null && \
 	echo "API on http://127.0.0.1:3000 (Swagger UI: /docs); Ctrl-C stops it" && \
 	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 --httpPort 3000
@@ -54,7 +54,7 @@ pytest: install ## the test suite against real PostgreSQL
 	$(BIN)/pytest
 
 migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 1", "create add_color")
-	$(BIN)/python -m shared.migrate $(or $(ARGS),up)
+	$(BIN)/python -m shared.migrations $(or $(ARGS),up)
 
 seed: $(INSTALLED) ## load the bundled sample (ARGS="--limit -1", "--csv-path s3://b/k", "--dry-run")
 	$(BIN)/python -m shared.seed $(ARGS)
@@ -78,8 +78,8 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 	fi
 
 db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
-	$(BIN)/python -m shared.devdb stop
+	$(BIN)/python -m shared.dev.postgres stop
 
 clean: ## remove the virtualenv, node_modules, caches and the embedded databases
-	-$(BIN)/python -m shared.devdb stop
+	-$(BIN)/python -m shared.dev.postgres stop
 	rm -rf $(VENV) node_modules .serverless .pgdata .pytest_cache .mypy_cache .ruff_cache

@@ -22,10 +22,10 @@ from psycopg import sql
 
 from bench import cold, package, scale, seeding, trips, warm
 from bench.stats import Row, render
-from shared import devdb
-from shared.db import Database, get_database
-from shared.migrations import Migrator
-from shared.settings import Settings
+from shared.data.database import Database, get_database
+from shared.dev import postgres
+from shared.migrations.runner import Migrator
+from shared.ops.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 PARTS = ("cold", "warm", "trips", "seed", "scale", "package")
@@ -35,11 +35,11 @@ PARTS = ("cold", "warm", "trips", "seed", "scale", "package")
 def _database() -> Iterator[str]:
     """A new database for this run (a million rows by the end), dropped afterwards."""
     url = os.environ.get("BENCH_DATABASE_URL")
-    admin = url or str(devdb.server("bench", keep_running=False).get_uri())
+    admin = url or str(postgres.server("bench", keep_running=False).get_uri())
     name = f"bench_{uuid.uuid4().hex[:8]}"
-    devdb.ensure_database(admin, name)
+    postgres.ensure_database(admin, name)
     try:
-        yield devdb.url_for(admin, name)
+        yield postgres.url_for(admin, name)
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")

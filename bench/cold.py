@@ -39,7 +39,7 @@ def _spawn(code: str, env: dict[str, str]) -> tuple[float, float]:
 def rows(database_url: str, *, runs: int = 9) -> list[Row]:
     """Each run spawns the floor and every function in turn, so load drift hits them alike."""
     env = {**os.environ, "DATABASE_URL": database_url}
-    settings = "from shared.settings import get_settings; get_settings()"
+    settings = "from shared.ops.settings import get_settings; get_settings()"
     probes = {"floor": PROBE.format(imports=FLOOR, extra="")} | {
         name: PROBE.format(imports=f"import functions.{name}", extra=settings) for name in FUNCTIONS
     }

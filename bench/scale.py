@@ -6,7 +6,7 @@ import json
 import time
 
 from bench.stats import Row, Sample
-from shared.db import Database
+from shared.data.database import Database
 from tests.fixtures.events import LambdaContext, http_api_event
 
 # A million rows in one statement: created_at spread over time with groups of ten sharing a

@@ -13,10 +13,10 @@ import time
 import psycopg
 
 from bench.memory import peak_rss_kb
-from shared.db import Database
-from shared.dealer_csv import photo_urls
-from shared.seed import run
-from shared.settings import Settings
+from shared.data.database import Database
+from shared.ops.settings import Settings
+from shared.seed.commands import run
+from shared.seed.export import photo_urls
 
 RAW_COPY = "COPY vehicles (vin, make, model, description, image_urls) FROM STDIN"
 

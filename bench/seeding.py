@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from bench.stats import Row, Sample
-from shared.db import Database
+from shared.data.database import Database
 from tests.fixtures.exports import generate_export
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -11,10 +11,10 @@ import psycopg
 from psycopg import ClientCursor
 
 from bench.stats import Row, per_call_us, ratio_row
-from shared import vehicles
-from shared.db import get_database
-from shared.schemas import VehicleCreate
-from shared.settings import get_settings
+from shared.data import vehicles
+from shared.data.database import get_database
+from shared.data.models import VehicleCreate
+from shared.ops.settings import get_settings
 from tests.fixtures.api import make_vin, new_vehicle
 from tests.fixtures.events import LambdaContext, http_api_event
 

@@ -1,8 +1,8 @@
 """POST /api/vehicles: add a vehicle (201 with Location, 409 on a VIN already taken)."""
 
-from shared.gateway import lambda_handler
-from shared.http import create_app
-from shared.routes import create_vehicle
+from shared.api.app import create_app
+from shared.api.gateway import lambda_handler
+from shared.api.routes import create_vehicle
 
 app = create_app(create_vehicle())
 handler = lambda_handler(app)

@@ -3,9 +3,9 @@
 It serves every endpoint too, so `uvicorn functions.docs:app` runs the whole API locally.
 """
 
-from shared.gateway import lambda_handler
-from shared.http import create_app
-from shared.routes import every_router
+from shared.api.app import create_app
+from shared.api.gateway import lambda_handler
+from shared.api.routes import every_router
 
 app = create_app(*every_router(), docs=True)
 handler = lambda_handler(app)

@@ -1,9 +1,9 @@
-"""Deploy-time Lambda: apply, revert or report migrations (see `shared.migrate`)."""
+"""Deploy-time Lambda: apply, revert or report migrations (see `shared.migrations.commands`)."""
 
 from typing import Any
 
-from shared.migrate import run
-from shared.observability import instrument
+from shared.migrations.commands import run
+from shared.ops.telemetry import instrument
 
 
 @instrument

@@ -1,9 +1,9 @@
-"""Lambda: import a dealer CSV export into `vehicles` (see `shared.seed`)."""
+"""Lambda: import a dealer CSV export into `vehicles` (see `shared.seed.commands`)."""
 
 from typing import Any
 
-from shared.observability import instrument
-from shared.seed import run
+from shared.ops.telemetry import instrument
+from shared.seed.commands import run
 
 
 @instrument

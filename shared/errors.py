@@ -1,4 +1,4 @@
-"""Domain errors, mapped to HTTP responses in one place (`shared.http`)."""
+"""Domain errors, mapped to HTTP responses in one place (`shared.api.app`)."""
 
 
 class AppError(Exception):

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from functions import create_vehicle
-from shared import vehicles
-from shared.db import Database
+from shared.data import vehicles
+from shared.data.database import Database
+from shared.data.models import VehicleCreate
 from shared.errors import ConflictError
-from shared.schemas import VehicleCreate
-from shared.settings import Settings, get_settings
+from shared.ops.settings import Settings, get_settings
 from tests.fixtures.api import (
     assert_matches_openapi,
     new_vehicle,
@@ -251,7 +251,7 @@ def test_concurrent_inserts_of_one_vin_give_one_success_and_only_conflicts(
 CONTAINER = """
 import json, sys
 from functions import create_vehicle
-from shared.db import get_database
+from shared.data.database import get_database
 from tests.fixtures.events import LambdaContext
 get_database().fetch_one("SELECT 1", retry=True)
 print("ready", flush=True)

@@ -14,10 +14,10 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from shared import dsn
-from shared.db import Database, get_database
+from shared.data import urls
+from shared.data.database import Database, get_database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
-from shared.settings import Settings
+from shared.ops.settings import Settings
 from tests.fixtures.api import unreachable_database_url
 from tests.fixtures.pooler import drop_client_connections
 
@@ -181,7 +181,7 @@ def test_a_missing_database_url_is_a_clear_error_on_first_use() -> None:
     ids=["plain", "postgres-scheme", "asyncpg-ssl", "asyncpg-cache-param", "sqlalchemy-psycopg"],
 )
 def test_database_urls_are_accepted_as_users_paste_them(pasted: str, expected: str) -> None:
-    assert dsn.normalize(pasted) == expected
+    assert urls.normalize(pasted) == expected
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql+asyncpg"])
@@ -194,7 +194,7 @@ def test_every_accepted_form_connects(database_url: str, scheme: str) -> None:
 
 def test_an_unknown_scheme_is_refused_with_the_password_masked() -> None:
     with pytest.raises(ConfigurationError) as raised:
-        dsn.normalize(f"mysql://u:{SECRET}@h/db")
+        urls.normalize(f"mysql://u:{SECRET}@h/db")
     assert SECRET not in str(raised.value)
     assert "mysql://u:***@h/db" in str(raised.value)
 
@@ -206,10 +206,10 @@ def test_an_unknown_scheme_is_refused_with_the_password_masked() -> None:
 )
 def test_a_password_pasted_unencoded_is_read_whole_and_never_shown(password: str) -> None:
     raw = f"postgresql://app:{password}@db.example.com:6543/postgres?sslmode=require"
-    assert dsn.mask(raw) == "postgresql://app:***@db.example.com:6543/postgres?sslmode=require"
+    assert urls.mask(raw) == "postgresql://app:***@db.example.com:6543/postgres?sslmode=require"
     expected = password if "%40" not in password else password.replace("%40", "@")
-    assert dsn.password_of(raw) == expected
-    assert dsn.normalize(raw).startswith(f"postgresql://app:{quote(expected, safe='')}@db.")
+    assert urls.password_of(raw) == expected
+    assert urls.normalize(raw).startswith(f"postgresql://app:{quote(expected, safe='')}@db.")
 
 
 def test_a_connection_error_with_an_unencoded_password_does_not_show_it() -> None:
@@ -224,4 +224,4 @@ def test_a_connection_error_with_an_unencoded_password_does_not_show_it() -> Non
 
 def test_mask_hides_raw_and_encoded_passwords() -> None:
     url = f"postgresql://u:{quote(SECRET, safe='')}@h/db"
-    assert dsn.mask(url) == "postgresql://u:***@h/db"
+    assert urls.mask(url) == "postgresql://u:***@h/db"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from shared import sources
-from shared.dealer_csv import photo_urls, read_records
+from shared.data.vin import problem
 from shared.errors import SeedError
-from shared.vin import problem
+from shared.seed import sources
+from shared.seed.export import photo_urls, read_records
 from tests.fixtures.exports import generate_export, synthetic_vin
 
 DATA = Path(__file__).parent / "data"

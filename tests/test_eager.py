@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from mangum.types import Receive, Scope, Send
 
-from shared.eager import EagerMangum
+from shared.api.eager import EagerMangum
 from tests.fixtures.events import LambdaContext, http_api_event
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from functions import get_vehicle
-from shared.db import Database
+from shared.data.database import Database
 from tests.fixtures.api import assert_matches_openapi, insert_vehicle, round_trips
 from tests.fixtures.events import Reply, http_api_event, invoke
 

@@ -13,10 +13,10 @@ import psycopg
 import pytest
 
 from functions import create_vehicle, docs, get_vehicle, health, list_vehicles
-from shared import vehicles
-from shared.db import Database
-from shared.http import MAX_BODY_BYTES
-from shared.settings import get_settings
+from shared.api.app import MAX_BODY_BYTES
+from shared.data import vehicles
+from shared.data.database import Database
+from shared.ops.settings import get_settings
 from tests.fixtures.api import (
     assert_matches_openapi,
     insert_vehicle,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from functions import list_vehicles
-from shared.db import Database
+from shared.data.database import Database
 from tests.fixtures.api import (
     assert_matches_openapi,
     insert_vehicle,

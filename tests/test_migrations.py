@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from functions import migrate as migrate_function
-from shared.db import Database
+from shared.data.database import Database
 from shared.errors import MigrationError
-from shared.migration_files import MIGRATIONS_DIR, create, load, split_statements
-from shared.migrations import Migrator
-from shared.settings import Settings
+from shared.migrations.files import MIGRATIONS_DIR, create, load, split_statements
+from shared.migrations.runner import Migrator
+from shared.ops.settings import Settings
 
 
 def tables(db: Database) -> set[str]:

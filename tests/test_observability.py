@@ -20,10 +20,10 @@ from aws_lambda_powertools import Tracer
 from fastapi import FastAPI
 from mangum import Mangum
 
-from shared import observability
-from shared.db import Database
+from shared.data.database import Database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
-from shared.settings import Settings, get_settings
+from shared.ops import telemetry
+from shared.ops.settings import Settings, get_settings
 from tests.fixtures.api import unreachable_database_url
 
 PASSWORD = 'hunter2 p@ss/w:rd"\\'
@@ -62,9 +62,9 @@ def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "inventory-under-test")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
     get_settings.cache_clear()
-    observability.reset()
+    telemetry.reset()
     yield monkeypatch
-    observability.reset()
+    telemetry.reset()
     get_settings.cache_clear()
 
 
@@ -79,9 +79,9 @@ def metric_names(blob: dict[str, Any]) -> set[str]:
     return {m["Name"] for m in blob["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
 
 
-@observability.instrument
+@telemetry.instrument
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    observability.logger().info("from the Powertools logger")
+    telemetry.logger().info("from the Powertools logger")
     app_log.info("from a module logger")
     return {"statusCode": 200}
 
@@ -121,7 +121,7 @@ def ping() -> dict[str, bool]:
     return {"ok": True}
 
 
-mangum_handler = observability.instrument(Mangum(ping_app, lifespan="off"))
+mangum_handler = telemetry.instrument(Mangum(ping_app, lifespan="off"))
 
 
 def mangum_event(request_id: str) -> dict[str, Any]:
@@ -153,13 +153,13 @@ def test_a_mangum_app_can_be_instrumented_and_its_lines_carry_the_request_id(
     ]
 
 
-@observability.instrument
+@telemetry.instrument
 def api_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
-    with observability.db_span("get_vehicle"):
+    with telemetry.db_span("get_vehicle"):
         pass
-    with observability.db_span("get_vehicle_again"):
+    with telemetry.db_span("get_vehicle_again"):
         pass
-    observability.log_access("GET", "/api/vehicles/{vin}", 404, 12.345)
+    telemetry.log_access("GET", "/api/vehicles/{vin}", 404, 12.345)
     return {"statusCode": 404}
 
 
@@ -212,7 +212,7 @@ def test_in_plain_format_the_access_line_is_readable_and_carries_no_metrics(
     assert "_aws" not in access
 
 
-@observability.instrument
+@telemetry.instrument
 def quiet_handler(event: dict[str, Any], context: object) -> None:
     return None
 
@@ -229,11 +229,11 @@ def test_an_invocation_that_measures_nothing_prints_no_metrics_and_no_warning(
     assert caught == []
 
 
-@observability.instrument
+@telemetry.instrument
 def seed_handler(event: dict[str, Any], context: object) -> None:
-    observability.count("RowsInserted", 40)
-    observability.count("RowsSkipped", 2)
-    observability.count("RowsInvalid", 1)
+    telemetry.count("RowsInserted", 40)
+    telemetry.count("RowsSkipped", 2)
+    telemetry.count("RowsInvalid", 1)
 
 
 def test_counts_are_published_once_at_the_end_of_the_invocation(
@@ -246,7 +246,7 @@ def test_counts_are_published_once_at_the_end_of_the_invocation(
     assert counts["service"] == "inventory-under-test"
 
 
-@observability.instrument
+@telemetry.instrument
 def failing_handler(event: dict[str, Any], context: object) -> None:
     url = get_settings().database_url or ""
     app_log.warning("connecting to %s", url)  # careless code: the safeguard must still mask it
@@ -273,11 +273,11 @@ def test_the_password_in_database_url_never_reaches_a_log_line_even_when_connect
 def test_a_password_from_a_secret_is_masked_once_resolved(
     env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from shared import secrets  # noqa: PLC0415
+    from shared.ops import secrets  # noqa: PLC0415
 
     secret = '{"host": "db", "username": "app", "password": "from-the-vault"}'
     url = secrets.url_from_secret(secret)
-    observability.logger().info("resolved %s from %s", url, secret)
+    telemetry.logger().info("resolved %s from %s", url, secret)
     assert "from-the-vault" not in capsys.readouterr().out
 
 
@@ -298,7 +298,7 @@ def test_log_level_and_plain_format_come_from_settings(
     env.setenv("LOG_LEVEL", "WARNING")
     env.setenv("LOG_FORMAT", "plain")
     get_settings.cache_clear()
-    log = observability.logger()
+    log = telemetry.logger()
     log.info("hidden below the level")
     log.warning("shown", extra={"vin": "1HGCM82633A004352"})
     [line] = capsys.readouterr().out.splitlines()
@@ -309,8 +309,8 @@ def test_log_level_and_plain_format_come_from_settings(
 def test_with_tracing_off_no_tracer_is_built_and_spans_cost_nothing(
     env: pytest.MonkeyPatch,
 ) -> None:
-    assert observability.tracer() is None
-    with observability.span("s3 get_object"):
+    assert telemetry.tracer() is None
+    with telemetry.span("s3 get_object"):
         pass
     assert "aws_xray_sdk" not in sys.modules
 
@@ -325,7 +325,7 @@ def test_tracing_on_without_the_xray_sdk_is_a_clear_error(env: pytest.MonkeyPatc
         lambda name: None if name == "aws_xray_sdk" else find_spec(name),
     )
     with pytest.raises(ConfigurationError, match=r"aws-lambda-powertools\[tracer\]"):
-        observability.tracer()
+        telemetry.tracer()
 
 
 class RecordingProvider:
@@ -358,7 +358,7 @@ def test_with_tracing_on_database_calls_and_reads_are_subsegments(
             provider=provider,  # type: ignore[arg-type]
         )
 
-    env.setattr(observability, "_new_tracer", new_tracer)
+    env.setattr(telemetry, "_new_tracer", new_tracer)
     api_handler(http_event(), FakeContext())
     assert provider.subsegments == ["## api_handler", "db get_vehicle", "db get_vehicle_again"]
     mangum_handler(mangum_event("traced"), FakeContext())
@@ -368,7 +368,7 @@ def test_with_tracing_on_database_calls_and_reads_are_subsegments(
 def test_importing_observability_and_secrets_loads_neither_boto3_nor_xray() -> None:
     heavy = ("boto3", "botocore.session", "aws_xray_sdk")
     code = (
-        "import sys, shared.observability, shared.secrets; "
+        "import sys, shared.ops.telemetry, shared.ops.secrets; "
         f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
     )
     result = subprocess.run(

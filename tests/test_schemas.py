@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.schemas import MAX_IMAGE_URLS, VehicleCreate
+from shared.data.models import MAX_IMAGE_URLS, VehicleCreate
 from tests.fixtures.api import new_vehicle
 
 

@@ -16,10 +16,10 @@ import pytest
 from aws_lambda_powertools.utilities.parameters.constants import DEFAULT_PROVIDERS
 from moto import mock_aws
 
-from shared import observability, secrets
-from shared.db import Database
+from shared.data.database import Database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
-from shared.settings import Settings
+from shared.ops import secrets, telemetry
+from shared.ops.settings import Settings
 
 PARAMETER = "/vehicle-inventory/test/database-url"
 SECRET_NAME = "vehicle-inventory/test/database"
@@ -34,7 +34,7 @@ def aws(aws_env: pytest.MonkeyPatch) -> Iterator[None]:
     with mock_aws():
         yield
     secrets.clear_cache()
-    observability.reset()
+    telemetry.reset()
 
 
 def put_parameter(value: str, name: str = PARAMETER) -> None:

@@ -13,11 +13,11 @@ import psycopg
 import pytest
 
 from functions.seed import handler
-from shared import sources
+from shared.data.vin import problem
 from shared.errors import SeedError
-from shared.seed import main
-from shared.settings import get_settings
-from shared.vin import problem
+from shared.ops.settings import get_settings
+from shared.seed import sources
+from shared.seed.commands import main
 
 DATA = Path(__file__).parent / "data"
 PROJECT = Path(__file__).parent.parent
@@ -191,5 +191,5 @@ def test_in_lambda_a_file_packaged_with_the_function_can_be_named(
 ) -> None:
     app_env.setenv("AWS_LAMBDA_FUNCTION_NAME", "vehicle-inventory-dev-seed")
     get_settings.cache_clear()
-    summary = handler({"csv_path": "shared/data/sample_inventory.csv", "dry_run": True}, None)
+    summary = handler({"csv_path": "shared/seed/sample_inventory.csv", "dry_run": True}, None)
     assert summary["rows_read"] == 5

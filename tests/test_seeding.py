@@ -10,12 +10,12 @@ from typing import Any
 import psycopg
 import pytest
 
-from shared.db import Database
-from shared.dealer_csv import read_records
+from shared.data.database import Database
 from shared.errors import SeedError
-from shared.seed import run
-from shared.seeding import Report, seed
-from shared.settings import Settings, get_settings
+from shared.ops.settings import Settings, get_settings
+from shared.seed.commands import run
+from shared.seed.export import read_records
+from shared.seed.loader import Report, seed
 from tests.fixtures.exports import generate_export, synthetic_vin, write_export
 
 DATA = Path(__file__).parent / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import ConfigurationError
-from shared.settings import Settings, get_settings
+from shared.ops.settings import Settings, get_settings
 
 
 def test_an_empty_environment_gives_the_documented_defaults() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared import vin as vins
+from shared.data import vin as vins
 
 
 def test_a_vin_is_normalised_by_trimming_and_upper_casing() -> None:

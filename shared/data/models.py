@@ -15,8 +15,8 @@ from pydantic import (
     field_validator,
 )
 
-from shared import vin as vins
-from shared.settings import get_settings
+from shared.data import vin as vins
+from shared.ops.settings import get_settings
 
 MAX_IMAGE_URLS = 50
 MAX_URL_LENGTH = 2048

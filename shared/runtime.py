@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shared.db import Database, get_database
-from shared.settings import get_settings
+from shared.data.database import Database, get_database
+from shared.ops.settings import get_settings
 
 
 def local_database() -> Database:
@@ -14,7 +14,7 @@ def local_database() -> Database:
     )
     if configured or settings.lambda_function_name:
         return get_database()
-    from shared import devdb  # noqa: PLC0415 - needs pgserver, a development dependency
+    from shared.dev import postgres  # noqa: PLC0415 - needs pgserver, a development dependency
 
-    url = devdb.database_url()
+    url = postgres.database_url()
     return Database(settings, url_source=lambda *, refresh=False: url)  # noqa: ARG005

@@ -7,9 +7,9 @@ One statement per request, so one round trip (see `Database.fetch_one`).
 
 from __future__ import annotations
 
-from shared.db import Database
+from shared.data.database import Database
+from shared.data.models import VehicleCreate
 from shared.errors import ConflictError, NotFoundError
-from shared.schemas import VehicleCreate
 
 MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 

@@ -2,7 +2,7 @@
 
 `pgserver` (PyPI) ships PostgreSQL in a wheel. The server listens on a Unix socket inside its data
 folder under `.pgdata/` (gitignored), keeps running between commands so it is reused, and stops on
-`python -m shared.devdb stop` (`make db-stop`). Never used inside Lambda: only when no
+`python -m shared.dev.postgres stop` (`make db-stop`). Never used inside Lambda: only when no
 `DATABASE_URL` is set on a developer's machine.
 """
 
@@ -19,7 +19,7 @@ from urllib.parse import quote
 import psycopg
 from psycopg import sql
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_ROOT = PROJECT_DIR / ".pgdata"
 DEV_DATABASE = "vehicles"
 
@@ -77,7 +77,7 @@ def _pgserver() -> Any:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m shared.devdb", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m shared.dev.postgres", description=__doc__)
     parser.add_argument("command", choices=["url", "stop"])
     parser.add_argument("--database", default=DEV_DATABASE)
     args = parser.parse_args(argv)

@@ -2,7 +2,7 @@
 
 Lambda event: `{}` or `{"action": "up", "target": "0002"}`, `{"action": "status"}`,
 `{"action": "down", "target": "0001"}` or `{"action": "down", "steps": 1}`.
-Command line: `python -m shared.migrate up|down|status|create ...` (see `--help`).
+Command line: `python -m shared.migrations up|down|status|create ...` (see `--help`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared import observability
-from shared.cli import local_database
-from shared.db import Database, get_database
+from shared.data.database import Database, get_database
 from shared.errors import MigrationError
-from shared.migration_files import create
-from shared.migrations import Migrator
+from shared.migrations.files import create
+from shared.migrations.runner import Migrator
+from shared.ops import telemetry
+from shared.runtime import local_database
 
 ACTIONS = ("up", "down", "status")
 
@@ -43,13 +43,13 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
         if steps is not None:
             raise MigrationError("up takes a target, not steps")
         summary = migrator.up(target)
-        observability.count("MigrationsApplied", len(summary["applied_now"]))
+        telemetry.count("MigrationsApplied", len(summary["applied_now"]))
         return summary
     return migrator.down(target=target, steps=steps)
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m shared.migrate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m shared.migrations", description=__doc__)
     commands = parser.add_subparsers(dest="action", required=True)
     up = commands.add_parser("up", help="apply pending migrations")
     up.add_argument("--target", help="stop after this version")

@@ -4,7 +4,7 @@ Lambda handlers are wrapped with `instrument`; the HTTP layer calls `log_access`
 the database layer wraps each round trip in `db_span`, S3 reads go in `span`; seed and migrate
 call `count`. Nothing is built at import time (Powertools reads the environment when constructed),
 and X-Ray (`aws_xray_sdk`) is imported only when tracing is on. The logger, and the masking of
-secrets in every line, live in `shared.logs`.
+secrets in every line, live in `shared.ops.logs`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import Any
 from aws_lambda_powertools import Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shared import logs
 from shared.errors import ConfigurationError
-from shared.logs import logger, plain
-from shared.settings import Settings, get_settings
+from shared.ops import logs
+from shared.ops.logs import logger, plain
+from shared.ops.settings import Settings, get_settings
 
 _invocation: dict[str, Any] = {"cold_start": True, "db_ms": 0.0, "db_calls": 0, "keys": {}}
 _REQUEST_METRICS = [

@@ -21,9 +21,10 @@ import psycopg
 from psycopg import ClientCursor, Cursor, pq
 from psycopg.abc import Params
 
-from shared import dsn, observability, secrets
+from shared.data import urls
 from shared.errors import DatabaseUnavailableError
-from shared.settings import Settings, get_settings
+from shared.ops import secrets, telemetry
+from shared.ops.settings import Settings, get_settings
 
 Row = tuple[Any, ...]
 
@@ -50,7 +51,7 @@ class Database:
         `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
         out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
         """
-        with observability.db_span("query"):
+        with telemetry.db_span("query"):
             try:
                 return self._fetch_one(self._connection(), query, params)
             except psycopg.OperationalError as err:
@@ -65,7 +66,7 @@ class Database:
     @contextmanager
     def transaction(self, *, timeout_ms: int | None = None) -> Iterator[psycopg.Connection[Row]]:
         """An explicit transaction for multi-statement work; commits on success, never retried."""
-        with observability.db_span("transaction"):
+        with telemetry.db_span("transaction"):
             conn = self._connection()
             try:
                 with conn.transaction():
@@ -133,8 +134,8 @@ class Database:
             raise self._unavailable(err) from None
 
     def _open(self, url: str) -> psycopg.Connection[Row]:
-        conninfo = dsn.normalize(url)
-        self._password = dsn.password_of(conninfo)
+        conninfo = urls.normalize(url)
+        self._password = urls.password_of(conninfo)
         settings = self._settings
         prepared = settings.db_prepared_statements
         extra: dict[str, Any] = {}
@@ -166,7 +167,7 @@ class Database:
         self._conn = None
 
     def _unavailable(self, err: Exception) -> DatabaseUnavailableError:
-        return DatabaseUnavailableError(dsn.scrub(str(err).strip(), self._password))
+        return DatabaseUnavailableError(urls.scrub(str(err).strip(), self._password))
 
 
 def _is_auth_failure(err: psycopg.OperationalError) -> bool:

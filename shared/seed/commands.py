@@ -12,13 +12,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared import observability, sources
-from shared.cli import local_database
-from shared.db import Database, get_database
-from shared.dealer_csv import read_records
+from shared.data.database import Database, get_database
 from shared.errors import AppError, SeedError
-from shared.seeding import Report, seed
-from shared.settings import get_settings
+from shared.ops import telemetry
+from shared.ops.settings import get_settings
+from shared.runtime import local_database
+from shared.seed import sources
+from shared.seed.export import read_records
+from shared.seed.loader import Report, seed
 
 DEFAULT_LIMIT = 5
 ALL_ROWS = -1
@@ -45,9 +46,9 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
         records = read_records(stream)
         database = None if dry_run else (db or get_database())
         seed(records=records, report=report, db=database)
-    observability.count("RowsInserted", report.inserted)
-    observability.count("RowsSkipped", (report.skipped_existing or 0) + report.duplicate_count)
-    observability.count("RowsInvalid", report.invalid_count)
+    telemetry.count("RowsInserted", report.inserted)
+    telemetry.count("RowsSkipped", (report.skipped_existing or 0) + report.duplicate_count)
+    telemetry.count("RowsInvalid", report.invalid_count)
     return report.as_dict()
 
 

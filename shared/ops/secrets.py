@@ -13,12 +13,13 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-from shared import dsn, logs
+from shared.data import urls
 from shared.errors import ConfigurationError, DatabaseUnavailableError
-from shared.settings import DATABASE_SECRET_ARN, DATABASE_URL_SSM_PARAMETER, Settings
+from shared.ops import logs
+from shared.ops.settings import DATABASE_SECRET_ARN, DATABASE_URL_SSM_PARAMETER, Settings
 
 if TYPE_CHECKING:
-    from shared.db import UrlSource
+    from shared.data.database import UrlSource
 
 # AWS error codes that a retry will not fix: the operator has to create the secret or grant access.
 _MISCONFIGURED = {
@@ -55,7 +56,7 @@ def database_url(settings: Settings, *, refresh: bool = False) -> str:
             f"DATABASE_URL is required (or {DATABASE_URL_SSM_PARAMETER}, the name of an SSM "
             f"SecureString holding it, or {DATABASE_SECRET_ARN}, a Secrets Manager secret)"
         )
-    logs.hide(dsn.password_of(url))
+    logs.hide(urls.password_of(url))
     return url
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from mangum.handlers import HTTPGateway
 from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, Scope
 
-from shared import observability
-from shared.eager import EagerMangum
+from shared.api.eager import EagerMangum
+from shared.ops import telemetry
 
 
 def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
@@ -19,7 +19,7 @@ def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
     request-scoped log keys and metrics, and one access line per request."""
     mangum = EagerMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
 
-    @observability.instrument
+    @telemetry.instrument
     def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
         status = 500  # what the client gets if Mangum itself fails
@@ -30,7 +30,7 @@ def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
         finally:
             method, route = _route(event)
             elapsed_ms = (time.perf_counter() - started) * 1000
-            observability.log_access(method, route, status, elapsed_ms)
+            telemetry.log_access(method, route, status, elapsed_ms)
 
     return handler
 

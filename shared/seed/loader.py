@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.copy_text import copy_line
-from shared.db import Database
-from shared.dealer_csv import COLUMNS, Record, photo_urls
-from shared.schemas import VehicleCreate
+from shared.data.database import Database
+from shared.data.models import VehicleCreate
+from shared.seed.copy_text import copy_line
+from shared.seed.export import COLUMNS, Record, photo_urls
 
 MAX_LISTED = 50  # rows listed per problem kind; counts are always exact
 COPY_BATCH = 100  # rows per write to COPY: about 300 KB of a realistic export

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from shared import vehicles
-from shared import vin as vins
-from shared.db import get_database
-from shared.http import JSON, error_responses, json_response
-from shared.schemas import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
+from shared.api.app import JSON, error_responses, json_response
+from shared.data import vehicles
+from shared.data import vin as vins
+from shared.data.database import get_database
+from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
 
 MAX_PAGE_SIZE = 100
 _OK = b'{"status":"ok"}'

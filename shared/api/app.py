@@ -18,9 +18,9 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.data.models import ErrorDetail
 from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
-from shared.schemas import ErrorDetail
-from shared.settings import get_settings
+from shared.ops.settings import get_settings
 
 logger = logging.getLogger(__name__)
 

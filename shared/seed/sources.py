@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from shared import observability
 from shared.errors import SeedError
+from shared.ops import telemetry
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # functions/, shared/, migrations/
-SAMPLE = Path(__file__).parent / "data" / "sample_inventory.csv"
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # functions/, shared/, migrations/
+SAMPLE = Path(__file__).parent / "sample_inventory.csv"
 SAMPLE_NAME = "bundled sample"
 ENCODING = "utf-8-sig"
 
@@ -62,7 +62,7 @@ def _open_s3(location: str) -> Iterator[TextIO]:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415 - cold start
 
     try:
-        with observability.span("s3 get_object"):
+        with telemetry.span("s3 get_object"):
             body = s3_client().get_object(Bucket=bucket, Key=key)["Body"]
     except (BotoCoreError, ClientError) as err:
         raise SeedError(f"cannot read {location}: {err}") from err

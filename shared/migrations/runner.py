@@ -18,9 +18,9 @@ from typing import Any
 
 from psycopg import ClientCursor
 
-from shared.db import Database
+from shared.data.database import Database
 from shared.errors import MigrationError
-from shared.migration_files import MIGRATIONS_DIR, Migration, load, split_statements
+from shared.migrations.files import MIGRATIONS_DIR, Migration, load, split_statements
 
 _BOOTSTRAP = """
 SELECT pg_advisory_xact_lock(hashtext('schema_migrations'));

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shared.errors import MigrationError
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 UP = "-- migrate:up"
 DOWN = "-- migrate:down"
 NO_TRANSACTION = "-- migrate:no-transaction"
