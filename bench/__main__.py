@@ -22,10 +22,11 @@ from psycopg import sql
 
 from bench import cold, package, scale, seeding, trips, warm
 from bench.stats import Row, render
-from shared.data.database import Database, get_database
+from shared.data.database import Database
 from shared.dev import postgres
 from shared.migrations.runner import Migrator
 from shared.ops.settings import Settings
+from shared.runtime import get_database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
 PARTS = ("cold", "warm", "trips", "seed", "scale", "package")

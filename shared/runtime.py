@@ -1,9 +1,23 @@
-"""What the command-line tools share: the database to use on a developer's machine."""
+"""What one Lambda container (or command-line process) holds: its database, built on first use.
+
+The composition root: the data layer's `Database` gets its URL from `shared.ops.secrets` and
+reports each round trip to `shared.ops.telemetry`, so neither import the other.
+"""
 
 from __future__ import annotations
 
-from shared.data.database import Database, get_database
+from functools import cache
+
+from shared.data.database import Database
+from shared.ops import secrets, telemetry
 from shared.ops.settings import get_settings
+
+
+@cache
+def get_database() -> Database:
+    """The database of this container, created on first use."""
+    settings = get_settings()
+    return Database(settings, url_source=secrets.url_source(settings), span=telemetry.db_span)
 
 
 def local_database() -> Database:
@@ -17,4 +31,4 @@ def local_database() -> Database:
     from shared.dev import postgres  # noqa: PLC0415 - needs pgserver, a development dependency
 
     url = postgres.database_url()
-    return Database(settings, url_source=lambda *, refresh=False: url)  # noqa: ARG005
+    return Database(settings, url_source=lambda *, refresh=False: url, span=telemetry.db_span)  # noqa: ARG005

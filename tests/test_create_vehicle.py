@@ -251,7 +251,7 @@ def test_concurrent_inserts_of_one_vin_give_one_success_and_only_conflicts(
 CONTAINER = """
 import json, sys
 from functions import create_vehicle
-from shared.data.database import get_database
+from shared.runtime import get_database
 from tests.fixtures.events import LambdaContext
 get_database().fetch_one("SELECT 1", retry=True)
 print("ready", flush=True)

@@ -15,9 +15,11 @@ import psycopg
 import pytest
 
 from shared.data import urls
-from shared.data.database import Database, get_database
+from shared.data.database import Database
 from shared.errors import ConfigurationError, DatabaseUnavailableError
+from shared.ops import redact
 from shared.ops.settings import Settings
+from shared.runtime import get_database
 from tests.fixtures.api import unreachable_database_url
 from tests.fixtures.pooler import drop_client_connections
 
@@ -206,9 +208,9 @@ def test_an_unknown_scheme_is_refused_with_the_password_masked() -> None:
 )
 def test_a_password_pasted_unencoded_is_read_whole_and_never_shown(password: str) -> None:
     raw = f"postgresql://app:{password}@db.example.com:6543/postgres?sslmode=require"
-    assert urls.mask(raw) == "postgresql://app:***@db.example.com:6543/postgres?sslmode=require"
+    assert redact.mask(raw) == "postgresql://app:***@db.example.com:6543/postgres?sslmode=require"
     expected = password if "%40" not in password else password.replace("%40", "@")
-    assert urls.password_of(raw) == expected
+    assert redact.password_of(raw) == expected
     assert urls.normalize(raw).startswith(f"postgresql://app:{quote(expected, safe='')}@db.")
 
 
@@ -224,4 +226,4 @@ def test_a_connection_error_with_an_unencoded_password_does_not_show_it() -> Non
 
 def test_mask_hides_raw_and_encoded_passwords() -> None:
     url = f"postgresql://u:{quote(SECRET, safe='')}@h/db"
-    assert urls.mask(url) == "postgresql://u:***@h/db"
+    assert redact.mask(url) == "postgresql://u:***@h/db"

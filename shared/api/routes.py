@@ -20,8 +20,8 @@ from starlette.exceptions import HTTPException
 from shared.api.app import JSON, error_responses, json_response
 from shared.data import vehicles
 from shared.data import vin as vins
-from shared.data.database import get_database
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
+from shared.runtime import get_database
 
 MAX_PAGE_SIZE = 100
 _OK = b'{"status":"ok"}'

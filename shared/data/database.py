@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import select
 from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import cache
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, Protocol
 
 import psycopg
@@ -22,9 +21,9 @@ from psycopg import ClientCursor, Cursor, pq
 from psycopg.abc import Params
 
 from shared.data import urls
-from shared.errors import DatabaseUnavailableError
-from shared.ops import secrets, telemetry
-from shared.ops.settings import Settings, get_settings
+from shared.errors import ConfigurationError, DatabaseUnavailableError
+from shared.ops import redact
+from shared.ops.settings import Settings
 
 Row = tuple[Any, ...]
 
@@ -35,12 +34,24 @@ class UrlSource(Protocol):
     def __call__(self, *, refresh: bool = False) -> str: ...
 
 
-class Database:
-    """A single connection, opened on first use and replaced when found closed or dead."""
+class Span(Protocol):
+    """Wraps each round trip (metrics and traces are the caller's: see `shared.runtime`)."""
 
-    def __init__(self, settings: Settings, url_source: UrlSource | None = None) -> None:
+    def __call__(self, name: str) -> AbstractContextManager[None]: ...
+
+
+class Database:
+    """A single connection, opened on first use and replaced when found closed or dead.
+
+    `url_source` defaults to `settings.database_url`; `span` to no instrumentation.
+    """
+
+    def __init__(
+        self, settings: Settings, url_source: UrlSource | None = None, span: Span | None = None
+    ) -> None:
         self._settings = settings
-        self._url_source = url_source or secrets.url_source(settings)
+        self._url_source = url_source or self._configured_url
+        self._span: Span = span or _untraced
         self._conn: psycopg.Connection[Row] | None = None
         self._password: str | None = None
         self.connects = 0  # how many connections this object opened (tests and benchmarks read it)
@@ -51,7 +62,7 @@ class Database:
         `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
         out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
         """
-        with telemetry.db_span("query"):
+        with self._span("query"):
             try:
                 return self._fetch_one(self._connection(), query, params)
             except psycopg.OperationalError as err:
@@ -66,7 +77,7 @@ class Database:
     @contextmanager
     def transaction(self, *, timeout_ms: int | None = None) -> Iterator[psycopg.Connection[Row]]:
         """An explicit transaction for multi-statement work; commits on success, never retried."""
-        with telemetry.db_span("transaction"):
+        with self._span("transaction"):
             conn = self._connection()
             try:
                 with conn.transaction():
@@ -99,6 +110,11 @@ class Database:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    def _configured_url(self, *, refresh: bool = False) -> str:  # noqa: ARG002 - nothing cached
+        if not self._settings.database_url:
+            raise ConfigurationError("DATABASE_URL is required")
+        return self._settings.database_url
 
     def _fetch_one(
         self, conn: psycopg.Connection[Row], query: str, params: Params | None
@@ -135,7 +151,7 @@ class Database:
 
     def _open(self, url: str) -> psycopg.Connection[Row]:
         conninfo = urls.normalize(url)
-        self._password = urls.password_of(conninfo)
+        self._password = redact.password_of(conninfo)
         settings = self._settings
         prepared = settings.db_prepared_statements
         extra: dict[str, Any] = {}
@@ -167,7 +183,7 @@ class Database:
         self._conn = None
 
     def _unavailable(self, err: Exception) -> DatabaseUnavailableError:
-        return DatabaseUnavailableError(urls.scrub(str(err).strip(), self._password))
+        return DatabaseUnavailableError(redact.remove(str(err).strip(), self._password))
 
 
 def _is_auth_failure(err: psycopg.OperationalError) -> bool:
@@ -188,7 +204,5 @@ def _is_usable(conn: psycopg.Connection[Row]) -> bool:
     return not readable
 
 
-@cache
-def get_database() -> Database:
-    """The database of this container, created on first use."""
-    return Database(get_settings())
+def _untraced(name: str) -> AbstractContextManager[None]:  # noqa: ARG001 - the Span protocol
+    return nullcontext()

@@ -12,12 +12,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared.data.database import Database, get_database
+from shared.data.database import Database
 from shared.errors import MigrationError
 from shared.migrations.files import create
 from shared.migrations.runner import Migrator
 from shared.ops import telemetry
-from shared.runtime import local_database
+from shared.runtime import get_database, local_database
 
 ACTIONS = ("up", "down", "status")
 

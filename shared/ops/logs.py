@@ -15,7 +15,7 @@ from functools import cache
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
-from shared.data import urls
+from shared.ops import redact
 from shared.ops.settings import get_settings
 
 APP_LOGGERS = ("shared", "functions")
@@ -30,14 +30,14 @@ def hide(secret: str | None) -> None:
     """Mask `secret` (raw, URL-encoded or JSON-escaped) in every log line from now on."""
     if not secret or len(secret) < MIN_SECRET:
         return
-    for spelling in urls.spellings(secret):  # and as a JSON string would escape it
+    for spelling in redact.spellings(secret):  # and as a JSON string would escape it
         _hidden.update({spelling, json.dumps(spelling, ensure_ascii=False)[1:-1]})
 
 
 def scrub(text: str) -> str:
     """`text` with every hidden secret replaced by `***`."""
     for secret in sorted(_hidden, key=len, reverse=True):
-        text = text.replace(secret, urls.MASK)
+        text = text.replace(secret, redact.MASK)
     return text
 
 
@@ -63,7 +63,7 @@ def plain(log: Mapping[str, object]) -> str:
 def logger() -> Logger:
     """The Powertools logger of this process (JSON on stdout, or plain with LOG_FORMAT=plain)."""
     settings = get_settings()
-    hide(urls.password_of(settings.database_url or ""))
+    hide(redact.password_of(settings.database_url or ""))
     formatter = _ScrubbingFormatter(
         json_serializer=plain if settings.log_format == "plain" else None, utc=True
     )

@@ -10,16 +10,13 @@ cached for `DATABASE_SECRET_MAX_AGE` seconds; `refresh=True` fetches again, for 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, urlencode
 
-from shared.data import urls
 from shared.errors import ConfigurationError, DatabaseUnavailableError
-from shared.ops import logs
+from shared.ops import logs, redact
 from shared.ops.settings import DATABASE_SECRET_ARN, DATABASE_URL_SSM_PARAMETER, Settings
-
-if TYPE_CHECKING:
-    from shared.data.database import UrlSource
 
 # AWS error codes that a retry will not fix: the operator has to create the secret or grant access.
 _MISCONFIGURED = {
@@ -56,11 +53,11 @@ def database_url(settings: Settings, *, refresh: bool = False) -> str:
             f"DATABASE_URL is required (or {DATABASE_URL_SSM_PARAMETER}, the name of an SSM "
             f"SecureString holding it, or {DATABASE_SECRET_ARN}, a Secrets Manager secret)"
         )
-    logs.hide(urls.password_of(url))
+    logs.hide(redact.password_of(url))
     return url
 
 
-def url_source(settings: Settings) -> UrlSource:
+def url_source(settings: Settings) -> Callable[..., str]:
     """`database_url` bound to `settings`, for `Database(settings, url_source=...)`."""
 
     def source(*, refresh: bool = False) -> str:

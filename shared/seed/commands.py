@@ -12,11 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared.data.database import Database, get_database
+from shared.data.database import Database
 from shared.errors import AppError, SeedError
 from shared.ops import telemetry
 from shared.ops.settings import get_settings
-from shared.runtime import local_database
+from shared.runtime import get_database, local_database
 from shared.seed import sources
 from shared.seed.export import read_records
 from shared.seed.loader import Report, seed
