@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.data.models import ErrorDetail
+from shared.api.schemas import ErrorDetail
 from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
 from shared.ops.settings import get_settings
 

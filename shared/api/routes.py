@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
 from shared.api.app import JSON, error_responses, json_response
+from shared.api.schemas import HealthStatus, VehiclePage
 from shared.data import vehicles
 from shared.data import vin as vins
-from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
+from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
 from shared.runtime import get_database
 
 MAX_PAGE_SIZE = 100
@@ -30,12 +30,6 @@ _LOCATION = {
     "description": "where the new vehicle can be read",
     "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
 }
-
-
-class HealthStatus(BaseModel):
-    """The answer of the health checks."""
-
-    status: str = Field(examples=["ok"])
 
 
 async def liveness() -> Response:

@@ -1,10 +1,17 @@
-"""Pydantic models at the boundary: what clients and CSV rows send, and what the API returns."""
+"""The vehicle's fields, declared once, and the models clients and the seed validate against.
+
+Each attribute of `VehicleCreate` (what `POST` and the seed may write) and of `DatabaseSet` (what
+the database sets) is one field: its API type and constraints, and in `Column` its SQL type, its
+dealer-export column and whether the list shows it. `FIELDS` reads them back in order;
+`shared.data.vehicles` builds its SQL from it, the seed its COPY rows and export columns, and
+`Vehicle`/`VehicleSummary` (the answers' schemas) are derived from it.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -12,10 +19,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    create_model,
     field_validator,
 )
 
 from shared.data import vin as vins
+from shared.data.fields import Column, Spec, specs
 from shared.ops.settings import get_settings
 
 MAX_IMAGE_URLS = 50
@@ -63,11 +72,13 @@ class VehicleCreate(BaseModel):
         },
     )
 
-    vin: str = Field(description="17 characters (5-16 before 1981); stored upper-case")
-    make: Name
-    model: Name
-    description: Description
-    image_urls: list[str] = Field(
+    vin: Annotated[str, Column("text", export="VIN", listed=True)] = Field(
+        description="17 characters (5-16 before 1981); stored upper-case", examples=[EXAMPLE_VIN]
+    )
+    make: Annotated[Name, Column("text", export="Make", listed=True)] = Field(examples=["Honda"])
+    model: Annotated[Name, Column("text", export="Model", listed=True)] = Field(examples=["Accord"])
+    description: Annotated[Description, Column("text", export="WebAdDescription")]
+    image_urls: Annotated[list[str], Column("text[]", export="PhotoURLs")] = Field(
         default_factory=list,
         description=f"absolute http(s) URLs, blanks and repeats dropped, at most {MAX_IMAGE_URLS}",
     )
@@ -95,33 +106,33 @@ class VehicleCreate(BaseModel):
         return kept
 
 
-class VehicleSummary(BaseModel):
-    """A vehicle as the list shows it."""
-
-    vin: str = Field(examples=[EXAMPLE_VIN])
-    make: str = Field(examples=["Honda"])
-    model: str = Field(examples=["Accord"])
-    created_at: datetime
+# `created_at` as the API shows it, whatever the session's time zone: UTC, ISO 8601, with `Z`.
+CREATED_AT_JSON = """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
-class Vehicle(VehicleSummary):
-    """A vehicle with every field."""
+class DatabaseSet(BaseModel):
+    """The fields the database sets; clients never write them."""
 
-    description: str
-    image_urls: list[str]
-
-
-class VehiclePage(BaseModel):
-    """One page of the list, newest first."""
-
-    items: list[VehicleSummary]
-    total: int = Field(description="vehicles in the whole inventory")
-    page: int
-    page_size: int
-    total_pages: int = Field(description="max(1, ceil(total / page_size))")
+    created_at: Annotated[datetime, Column("timestamptz", listed=True, render=CREATED_AT_JSON)]
 
 
-class ErrorDetail(BaseModel):
-    """Every error a client sees has this shape (422 uses FastAPI's list of field errors)."""
+WRITABLE: tuple[Spec, ...] = specs(VehicleCreate)
+FIELDS: tuple[Spec, ...] = WRITABLE + specs(DatabaseSet)
+LISTED: tuple[Spec, ...] = tuple(f for f in FIELDS if f.column.listed)
 
-    detail: str
+
+def _answer_model(name: str, doc: str, fields: tuple[Spec, ...]) -> type[BaseModel]:
+    """A response schema of `fields`: their types, descriptions and examples, no input rules."""
+    declared = {**VehicleCreate.model_fields, **DatabaseSet.model_fields}
+    attributes: dict[str, Any] = {}
+    for spec in fields:
+        info = declared[spec.name]
+        attributes[spec.name] = (
+            info.annotation,
+            Field(description=info.description, examples=info.examples),
+        )
+    return create_model(name, __doc__=doc, **attributes)
+
+
+VehicleSummary = _answer_model("VehicleSummary", "A vehicle as the list shows it.", LISTED)
+Vehicle = _answer_model("Vehicle", "A vehicle with every field.", FIELDS)

@@ -8,17 +8,15 @@ One statement per request, so one round trip (see `Database.fetch_one`).
 from __future__ import annotations
 
 from shared.data.database import Database
-from shared.data.models import VehicleCreate
+from shared.data.fields import json_object, names
+from shared.data.models import FIELDS, LISTED, WRITABLE, VehicleCreate
 from shared.errors import ConflictError, NotFoundError
 
 MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 
-# `created_at` as the API shows it, whatever the session's time zone: UTC, ISO 8601, with `Z`.
-_CREATED_AT = """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
-# One vehicle with every field, as GET and POST answer it.
-_VEHICLE = f"""json_build_object(
-    'vin', vin, 'make', make, 'model', model, 'description', description,
-    'image_urls', image_urls, 'created_at', {_CREATED_AT})::text"""
+# One vehicle with every field, as GET and POST answer it; columns and JSON follow the declaration
+# in `shared.data.models` (for today's fields: json_build_object('vin', vin, 'make', make, ...)).
+_VEHICLE = f"{json_object(FIELDS)}::text"
 
 # The page and its total in one statement. The total is the one-row counter kept exact by
 # triggers (migration 0002): count(*) over a million rows costs about 50 ms, the page 0.5 ms.
@@ -28,10 +26,8 @@ _VEHICLE = f"""json_build_object(
 LIST_PAGE = f"""
 SELECT json_build_object(
     'items', coalesce(
-        (SELECT json_agg(json_build_object(
-                    'vin', vin, 'make', make, 'model', model, 'created_at', {_CREATED_AT})
-                ORDER BY created_at DESC, vin)
-         FROM (SELECT v.vin, v.make, v.model, v.created_at
+        (SELECT json_agg({json_object(LISTED)} ORDER BY created_at DESC, vin)
+         FROM (SELECT {names(LISTED, prefix="v.")}
                FROM (SELECT vin
                      FROM vehicles
                      ORDER BY created_at DESC, vin
@@ -51,9 +47,8 @@ GET_BY_VIN = f"SELECT {_VEHICLE} FROM vehicles WHERE vin = %(vin)s::text"
 # ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
 # earlier, into "no row returned" instead of a unique-violation error.
 INSERT = f"""
-INSERT INTO vehicles (vin, make, model, description, image_urls)
-VALUES (%(vin)s::text, %(make)s::text, %(model)s::text, %(description)s::text,
-        %(image_urls)s::text[])
+INSERT INTO vehicles ({names(WRITABLE)})
+VALUES ({", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)})
 ON CONFLICT (vin) DO NOTHING
 RETURNING {_VEHICLE}
 """

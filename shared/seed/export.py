@@ -10,17 +10,13 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from shared.data.models import WRITABLE
 from shared.errors import SeedError
 
-# Our field -> the export's column. PhotoURLs is required as a column even though a vehicle may
-# have no photos: a renamed or missing photo column would otherwise drop every photo silently.
-COLUMNS = {
-    "vin": "VIN",
-    "make": "Make",
-    "model": "Model",
-    "description": "WebAdDescription",
-    "image_urls": "PhotoURLs",
-}
+# Our field -> the export's column, from the field declaration. PhotoURLs is required as a column
+# even though a vehicle may have no photos: a renamed or missing photo column would otherwise drop
+# every photo silently.
+COLUMNS = {f.name: f.column.export for f in WRITABLE if f.column.export}
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """The seed: validate export rows as `POST /api/vehicles` does, drop repeats, load with COPY.
 
-Rows stream from the file through validation into `COPY`; only the set of VINs already seen is
-kept, so memory does not grow with the file. Everything happens in one transaction: an error at
-any point leaves `vehicles` as it was. Existing VINs are skipped, never overwritten.
+Rows stream from the file through validation into `COPY` of a staging table; repeats of a VIN
+in the file are found in SQL (the first valid row wins), so memory does not grow with the file.
+Everything happens in one transaction: an error at any point leaves `vehicles` as it was.
+Existing VINs are skipped, never overwritten. The columns follow the field declaration.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.data.database import Database
-from shared.data.models import VehicleCreate
+from shared.data.fields import names
+from shared.data.models import WRITABLE, VehicleCreate
 from shared.seed.copy_text import copy_line
 from shared.seed.export import COLUMNS, Record, photo_urls
 
 MAX_LISTED = 50  # rows listed per problem kind; counts are always exact
 COPY_BATCH = 100  # rows per write to COPY: about 300 KB of a realistic export
-Vehicle = tuple[str, str, str, str, list[str]]
+Row = tuple[int, VehicleCreate]  # the line it starts on, and the vehicle
 
 # Why a staging table and not a COPY straight into `vehicles`: COPY has no ON CONFLICT, so one VIN
 # that exists (or is inserted concurrently) would fail the whole load. `INSERT ... SELECT ... ON
@@ -31,16 +33,28 @@ Vehicle = tuple[str, str, str, str, list[str]]
 # 8 s seed (validation and reading the CSV dominate). The alternative, locking the table and
 # COPYing each chunk's new VINs straight in, saved about as much but held 5,000 rows in memory
 # and blocked every API write for the whole load.
-CREATE_STAGING = """
+CREATE_STAGING = f"""
 CREATE TEMP TABLE seed_rows (
-    vin text, make text, model text, description text, image_urls text[]
+    line bigint, {", ".join(f"{f.name} {f.column.sql_type}" for f in WRITABLE)}
 ) ON COMMIT DROP
 """
-COPY_STAGING = "COPY seed_rows (vin, make, model, description, image_urls) FROM STDIN"
-INSERT_NEW = """
-INSERT INTO vehicles (vin, make, model, description, image_urls)
-SELECT vin, make, model, description, image_urls FROM seed_rows
+COPY_STAGING = f"COPY seed_rows (line, {names(WRITABLE)}) FROM STDIN"
+# The first row of each VIN, in file order; ON CONFLICT skips VINs already stored.
+INSERT_NEW = f"""
+INSERT INTO vehicles ({names(WRITABLE)})
+SELECT {names(WRITABLE)} FROM seed_rows AS s
+WHERE NOT EXISTS (SELECT FROM seed_rows AS d WHERE d.vin = s.vin AND d.line < s.line)
 ON CONFLICT (vin) DO NOTHING
+"""
+INDEX_STAGING = "CREATE INDEX ON seed_rows (vin, line)"
+# Repeats of a VIN in the file: how many, and the first few (by line).
+REPEATS = """
+SELECT count(*) OVER (), line, vin
+FROM (SELECT line, vin, row_number() OVER (PARTITION BY vin ORDER BY line) AS nth
+      FROM seed_rows) AS numbered
+WHERE nth > 1
+ORDER BY line
+LIMIT %(listed)s
 """
 
 
@@ -87,28 +101,32 @@ def seed(
     rows = records if report.limit < 0 else itertools.islice(records, report.limit)
     vehicles = _vehicles(rows, report)
     if db is None:
-        for _ in vehicles:
-            pass
+        _count_repeats_in_memory(vehicles, report)
     else:
         with db.transaction(timeout_ms=timeout_ms) as conn, conn.cursor() as cur:
             cur.execute(CREATE_STAGING)
             with cur.copy(COPY_STAGING) as copy:
                 lines: list[str] = []
-                for vehicle in vehicles:
-                    lines.append(copy_line(vehicle))
+                for line, vehicle in vehicles:
+                    lines.append(copy_line(line, vehicle))
                     if len(lines) == COPY_BATCH:
                         copy.write("".join(lines))
                         lines.clear()
                 copy.write("".join(lines))
+            cur.execute(INDEX_STAGING)
             cur.execute(INSERT_NEW)
             report.inserted = cur.rowcount
+            repeats = cur.execute(REPEATS, {"listed": MAX_LISTED}).fetchall()
+        report.duplicate_count = repeats[0][0] if repeats else 0
+        report.duplicates = [{"line": line, "vin": vin} for _, line, vin in repeats]
+        report.valid -= report.duplicate_count
         report.skipped_existing = report.valid - report.inserted
     report.elapsed_seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Vehicle]:
-    seen: set[str] = set()
+def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
+    """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded."""
     for record in records:
         report.rows_read += 1
         raw = record.fields
@@ -122,14 +140,20 @@ def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Vehicle]:
                 row = {"line": record.line, "vin": raw["vin"].strip()[:40], "reason": reason(err)}
                 report.invalid.append(row)
             continue
+        report.valid += 1
+        yield record.line, vehicle
+
+
+def _count_repeats_in_memory(vehicles: Iterator[Row], report: Report) -> None:
+    """A dry run has no database to find repeats in: a set of VINs does (it grows with the file)."""
+    seen: set[str] = set()
+    for line, vehicle in vehicles:
         if vehicle.vin in seen:
+            report.valid -= 1
             report.duplicate_count += 1
             if len(report.duplicates) < MAX_LISTED:
-                report.duplicates.append({"line": record.line, "vin": vehicle.vin})
-            continue
+                report.duplicates.append({"line": line, "vin": vehicle.vin})
         seen.add(vehicle.vin)
-        report.valid += 1
-        yield vehicle.vin, vehicle.make, vehicle.model, vehicle.description, vehicle.image_urls
 
 
 def reason(err: ValidationError) -> str:

@@ -1,0 +1,59 @@
+"""How each vehicle field is stored, exported and listed: the `Column` marker and its readers.
+
+The fields themselves are declared once, as the annotated attributes of the models in
+`shared.data.models` (`VehicleCreate`: what clients and the seed may write; `Vehicle`: that plus
+what the database sets). Each attribute carries a `Column` in its `Annotated[...]` metadata. The
+SQL column lists, the JSON the database renders, the COPY rows of the seed and the export's
+column names are all read from there, so adding a field is one migration and one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """Storage and presentation of one field: its SQL type, the dealer export's column, whether
+    the list shows it, and the SQL expression that renders it in JSON (default: the column)."""
+
+    sql_type: str
+    export: str | None = None
+    listed: bool = False
+    render: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """A declared field: its JSON and column name, and its `Column`."""
+
+    name: str
+    column: Column
+
+    @property
+    def json_sql(self) -> str:
+        """The SQL expression of its value in the response JSON."""
+        return self.column.render or self.name
+
+
+def specs(model: type[BaseModel]) -> tuple[Spec, ...]:
+    """The declared fields of `model`, in declaration order."""
+    found = []
+    for name, info in model.model_fields.items():
+        column = next((m for m in info.metadata if isinstance(m, Column)), None)
+        if column is None:
+            raise TypeError(f"{model.__name__}.{name} has no Column in its annotation")
+        found.append(Spec(name, column))
+    return tuple(found)
+
+
+def json_object(fields: tuple[Spec, ...]) -> str:
+    """`json_build_object('a', a, ...)` of `fields`: the response JSON, rendered by PostgreSQL."""
+    return "json_build_object(" + ", ".join(f"'{f.name}', {f.json_sql}" for f in fields) + ")"
+
+
+def names(fields: tuple[Spec, ...], *, prefix: str = "") -> str:
+    """The column list of `fields` (`vin, make, ...`), each name after `prefix` (`v.`)."""
+    return ", ".join(prefix + f.name for f in fields)
