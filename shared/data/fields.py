@@ -16,11 +16,13 @@ from pydantic import BaseModel
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """Storage and presentation of one field: its SQL type, the dealer export's column, whether
-    the list shows it, and the SQL expression that renders it in JSON (default: the column)."""
+    """Storage and presentation of one field: its SQL type, the dealer export's column (which a
+    file must have when `export_required`, or when the field is required), whether the list shows
+    it, and the SQL expression that renders it in JSON (default: the column)."""
 
     sql_type: str
     export: str | None = None
+    export_required: bool = False
     listed: bool = False
     render: str | None = None
 

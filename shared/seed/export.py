@@ -10,13 +10,17 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from shared.data.models import WRITABLE
+from shared.data.models import WRITABLE, VehicleCreate
 from shared.errors import SeedError
 
-# Our field -> the export's column, from the field declaration. PhotoURLs is required as a column
-# even though a vehicle may have no photos: a renamed or missing photo column would otherwise drop
-# every photo silently.
+# Our field -> the export's column, from the field declaration; the columns a file must have.
 COLUMNS = {f.name: f.column.export for f in WRITABLE if f.column.export}
+REQUIRED = [
+    f.column.export
+    for f in WRITABLE
+    if f.column.export
+    and (f.column.export_required or VehicleCreate.model_fields[f.name].is_required())
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +42,21 @@ def read_records(lines: Iterable[str]) -> Iterator[Record]:
     except csv.Error as err:
         raise SeedError(f"line 1: unreadable header: {err}") from err
     positions = {name.strip().lstrip("\ufeff").casefold(): i for i, name in enumerate(header)}
-    missing = [col for col in COLUMNS.values() if col.casefold() not in positions]
+    missing = [col for col in REQUIRED if col.casefold() not in positions]
     if missing:
         found = ", ".join(header)[:300] or "nothing"
         noun = "column" if len(missing) == 1 else "columns"
         raise SeedError(f"the file has no {', '.join(missing)} {noun} (its header has: {found})")
-    wanted = [(field, positions[column.casefold()]) for field, column in COLUMNS.items()]
+    wanted = [
+        (field, positions[column.casefold()], column in REQUIRED)
+        for field, column in COLUMNS.items()
+        if column.casefold() in positions
+    ]
     return _records(reader, wanted)
 
 
-def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int]]) -> Iterator[Record]:
+def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -> Iterator[Record]:
+    """Rows as our fields; a blank cell of an optional column is left out (the field's default)."""
     start = 2  # csv.reader counts physical lines read so far; a record starts on the next one
     while True:
         try:
@@ -57,7 +66,10 @@ def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int]]) -> Iter
         if row is None:
             return
         if any(row):  # blank lines are not rows
-            yield Record(start, {field: row[i] if i < len(row) else "" for field, i in wanted})
+            cells = ((field, row[i] if i < len(row) else "", needed) for field, i, needed in wanted)
+            yield Record(
+                start, {field: cell for field, cell, needed in cells if needed or cell.strip()}
+            )
         start = reader.line_num + 1  # type: ignore[attr-defined]
 
 
