@@ -78,11 +78,11 @@ class VehicleCreate(BaseModel):
     make: Annotated[Name, Column("text", export="Make", listed=True)] = Field(examples=["Honda"])
     model: Annotated[Name, Column("text", export="Model", listed=True)] = Field(examples=["Accord"])
     description: Annotated[Description, Column("text", export="WebAdDescription")]
-    image_urls: Annotated[list[str], Column("text[]", export="PhotoURLs", export_required=True)] = (
-        Field(
-            default_factory=list,
-            description=f"absolute http(s) URLs, blanks and repeats dropped, at most {MAX_IMAGE_URLS}",
-        )
+    # Required as a column though a vehicle may have no photos: a renamed or missing photo column
+    # would otherwise drop every photo silently.
+    image_urls: Annotated[list[str], Column("text[]", "PhotoURLs", export_required=True)] = Field(
+        default_factory=list,
+        description=f"absolute http(s) URLs, blanks and repeats dropped, at most {MAX_IMAGE_URLS}",
     )
 
     @field_validator("vin")
