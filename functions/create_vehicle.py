@@ -2,7 +2,7 @@
 
 from shared.api.app import create_app
 from shared.api.gateway import lambda_handler
-from shared.api.routes import create_vehicle
+from shared.api.routes import create_router
 
-app = create_app(create_vehicle())
+app = create_app(create_router())
 handler = lambda_handler(app)

@@ -5,7 +5,7 @@ It serves every endpoint too, so `uvicorn functions.docs:app` runs the whole API
 
 from shared.api.app import create_app
 from shared.api.gateway import lambda_handler
-from shared.api.routes import every_router
+from shared.api.routes import all_routers
 
-app = create_app(*every_router(), docs=True)
+app = create_app(*all_routers(), docs=True)
 handler = lambda_handler(app)

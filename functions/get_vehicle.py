@@ -2,7 +2,7 @@
 
 from shared.api.app import create_app
 from shared.api.gateway import lambda_handler
-from shared.api.routes import get_vehicle
+from shared.api.routes import get_router
 
-app = create_app(get_vehicle())
+app = create_app(get_router())
 handler = lambda_handler(app)

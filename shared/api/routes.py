@@ -1,4 +1,4 @@
-"""The endpoints, one router each: a function mounts its own, the docs function mounts them all.
+"""The endpoints, one router factory each: a function mounts its own, the docs function all.
 
 Routers are built by functions, not at import, so a function's cold start builds only its own
 (FastAPI does real work per route: parameter and response models, OpenAPI metadata).
@@ -72,7 +72,7 @@ async def create(vehicle: VehicleCreate, request: Request) -> Response:
     return json_response(body, 201, {"Location": location})
 
 
-def health() -> APIRouter:
+def health_router() -> APIRouter:
     """GET /health and GET /health/ready."""
     router = APIRouter(tags=["health"])
     router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
@@ -82,7 +82,7 @@ def health() -> APIRouter:
     return router
 
 
-def list_vehicles() -> APIRouter:
+def list_router() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
     router = APIRouter(tags=["vehicles"])
     router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
@@ -92,7 +92,7 @@ def list_vehicles() -> APIRouter:
     return router
 
 
-def get_vehicle() -> APIRouter:
+def get_router() -> APIRouter:
     """GET /api/vehicles/{vin}."""
     router = APIRouter(tags=["vehicles"])
     router.get(
@@ -101,7 +101,7 @@ def get_vehicle() -> APIRouter:
     return router
 
 
-def create_vehicle() -> APIRouter:
+def create_router() -> APIRouter:
     """POST /api/vehicles."""
     router = APIRouter(tags=["vehicles"])
     router.post(
@@ -117,6 +117,6 @@ def create_vehicle() -> APIRouter:
     return router
 
 
-def every_router() -> list[APIRouter]:
+def all_routers() -> list[APIRouter]:
     """All of them, for the docs function (and local development)."""
-    return [health(), list_vehicles(), get_vehicle(), create_vehicle()]
+    return [health_router(), list_router(), get_router(), create_router()]
