@@ -1,0 +1,1 @@
+"""Local-only development helpers (never imported in Lambda)."""
