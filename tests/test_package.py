@@ -26,6 +26,8 @@ SERVERLESS = REPO / "node_modules" / ".bin" / "osls"
 ZIP_NAME = "vehicle-inventory.zip"
 MAX_ZIP_BYTES = 15 * 1024 * 1024
 PACKAGED_DIRS = ("functions", "shared", "migrations")
+# Local-only helpers under a packaged directory (the SAM template generator): never in the zip.
+LOCAL_ONLY_DIRS = ("shared/dev/",)
 
 # Top-level names that must never reach the zip: our development tree and the dev-only tools
 # from requirements-dev.txt (boto3 and botocore come with the Lambda runtime).
@@ -132,10 +134,11 @@ def zip_names(package: Package) -> list[str]:
 def source_files() -> set[str]:
     """Files under the packaged directories of the work tree, minus bytecode caches."""
     return {
-        path.relative_to(REPO).as_posix()
+        relative
         for directory in PACKAGED_DIRS
         for path in (REPO / directory).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if not (relative := path.relative_to(REPO).as_posix()).startswith(LOCAL_ONLY_DIRS)
     }
 
 
@@ -164,6 +167,7 @@ def test_zip_leaves_out_tests_tools_and_caches(arm64_package: Package) -> None:
     top_level = {name.split("/", 1)[0] for name in names}
     assert not top_level & FORBIDDEN_TOP_LEVEL
     assert not [name for name in names if any(part in name for part in FORBIDDEN_ANYWHERE)]
+    assert not [name for name in names if name.startswith(LOCAL_ONLY_DIRS)]
 
 
 @pytest.mark.parametrize(
