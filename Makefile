@@ -14,11 +14,11 @@ SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
 SAM_VENV := .venv-sam
 SAM_INSTALLED := $(SAM_VENV)/.installed
 SAM := env SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(CURDIR)/$(SAM_VENV)/bin/sam
-# As osls's --param (SAM_PARAMS="--param architecture=x86_64"), for sam-template.
+# As osls's --param (SAM_PARAMS="--param architecture=x86_64"), for sam-template and sam build.
 SAM_PARAMS ?=
 
 .PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
-.PHONY: sam-install sam-template
+.PHONY: sam-install sam-template sam-build
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +94,19 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 
 sam-template: $(INSTALLED) ## regenerate template.yaml (AWS SAM) from serverless.yml
 	$(BIN)/python -m shared.dev.sam_template $(SAM_PARAMS)
+
+sam-build: $(INSTALLED) $(SAM_INSTALLED) ## sam validate --lint, then sam build into .aws-sam/build
+	$(SAM) validate --lint
+	$(SAM) build
+
+# `sam build` runs these in the work tree (template.yaml: BuildMethod makefile; samconfig.toml:
+# build in source), once for the layer and once per function: the wheels and the files that
+# serverless.yml packages, by shared/dev/sam_build.py. ARTIFACTS_DIR comes from sam.
+build-DependenciesLayer: $(INSTALLED)
+	$(BIN)/python -m shared.dev.sam_build dependencies "$(ARTIFACTS_DIR)/python" $(SAM_PARAMS)
+
+build-%LambdaFunction: $(INSTALLED)
+	$(BIN)/python -m shared.dev.sam_build code "$(ARTIFACTS_DIR)"
 
 db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 	$(BIN)/python -m shared.devdb stop
