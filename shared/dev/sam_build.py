@@ -19,8 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from shared.dev.sam_resources import NotTranslatedError, only
-from shared.dev.serverless_config import MISSING, PROJECT_DIR, ServerlessConfig, load
+from shared.dev.serverless_config import (
+    MISSING,
+    PROJECT_DIR,
+    NotTranslatedError,
+    ServerlessConfig,
+    load,
+    only,
+)
 
 # serverless-python-requirements options this build reproduces (or, for the rest, that do not
 # change what is packaged); one it does not know raises.

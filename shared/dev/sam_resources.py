@@ -1,25 +1,17 @@
-"""serverless.yml's provider, functions and resources as the resources of a SAM template.
+"""serverless.yml's functions, HTTP API and `resources:` as the resources of a SAM template.
 
-Each key below is one osls feature with its SAM counterpart; a key not listed raises
-NotTranslatedError naming it, so whoever adds it to serverless.yml teaches it here.
+Logical ids are osls's, so what serverless.yml declares under `resources:` (roles, IAM grants,
+conditions) carries over as written. A key not listed below raises NotTranslatedError.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from shared.dev.serverless_config import ServerlessConfig
+from shared.dev.sam_functions import API, LAYER, MAKEFILE, ROLE, function_properties, normalize
+from shared.dev.serverless_config import NotTranslatedError, ServerlessConfig, only
 
-LAYER = "DependenciesLayer"
-ROLE = "IamRoleLambdaExecution"
-API = "HttpApi"
-MAKEFILE = {"BuildMethod": "makefile"}  # the Makefile's build-* targets, see shared/dev/sam_build
-
-PROVIDER = {"name", "runtime", "architecture", "memorySize", "timeout", "logRetentionInDays"}
-PROVIDER |= {"tracing", "environment", "httpApi", "stage", "region"}  # stage: sls:stage
-FUNCTION = {"handler", "description", "memorySize", "timeout", "role", "environment", "events"}
-FUNCTION |= {"reservedConcurrency"}
 RESOURCES = {"Resources", "Conditions", "Outputs", "extensions"}
 CORS = {
     "allowedOrigins": "AllowOrigins",
@@ -36,45 +28,6 @@ MANAGED_POLICIES = {
     "logs": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
     "xray": "arn:${AWS::Partition}:iam::aws:policy/AWSXRayDaemonWriteAccess",
 }
-
-
-class NotTranslatedError(ValueError):
-    """serverless.yml uses something the SAM template generator does not translate yet."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(
-            f"serverless.yml: {what}: no SAM translation in shared/dev/sam_resources.py; "
-            "add one there, then run `make sam-template`"
-        )
-
-
-def only(mapping: Mapping[str, Any], known: Iterable[str], where: str) -> None:
-    """Raise NotTranslatedError for a key of `mapping` outside `known`."""
-    for key in mapping:
-        if key not in known:
-            raise NotTranslatedError(f"{where}{key}")
-
-
-def function_globals(config: ServerlessConfig) -> dict[str, Any]:
-    """What every function shares: the provider's settings (osls's defaults where unset)."""
-    provider = config.raw["provider"]
-    only(provider, PROVIDER, "provider.")
-    only(provider.get("tracing", {}), {"lambda"}, "provider.tracing.")
-    if config.get("provider", "name") != "aws":
-        raise NotTranslatedError("provider.name other than aws")
-    settings: dict[str, Any] = {
-        "CodeUri": ".",
-        "Runtime": config.get("provider", "runtime"),
-        "Architectures": [config.get("provider", "architecture", default="x86_64")],
-        "MemorySize": config.get("provider", "memorySize", default=1024),
-        "Timeout": config.get("provider", "timeout", default=6),
-        "Layers": [{"Ref": LAYER}],
-    }
-    if config.get("provider", "tracing", "lambda"):
-        settings["Tracing"] = "Active"
-    if environment := config.get("provider", "environment"):
-        settings["Environment"] = {"Variables": environment}
-    return settings
 
 
 def translate(config: ServerlessConfig) -> dict[str, Any]:
@@ -111,11 +64,11 @@ def translate(config: ServerlessConfig) -> dict[str, Any]:
     }
     retention = config.get("provider", "logRetentionInDays")
     for name in functions:
-        logical = _normalize(name)
+        logical = normalize(name)
         resources[f"{logical}LambdaFunction"] = {
             "Type": "AWS::Serverless::Function",
             "Metadata": MAKEFILE,
-            "Properties": _function(config, name, events[name]),
+            "Properties": function_properties(config, name, events[name]),
         }
         if retention:
             resources[f"{logical}LogGroup"] = {
@@ -126,45 +79,6 @@ def translate(config: ServerlessConfig) -> dict[str, Any]:
                 },
             }
     return resources | declared
-
-
-def _function(config: ServerlessConfig, name: str, events: list[Any]) -> dict[str, Any]:
-    only(config.raw["functions"][name], FUNCTION, f"functions.{name}.")
-    fn = config.get("functions", name)
-    role = fn.get("role", ROLE)
-    properties: dict[str, Any] = {
-        "Handler": fn["handler"],
-        "Description": fn.get("description"),
-        "MemorySize": fn.get("memorySize"),
-        "Timeout": fn.get("timeout"),
-        "ReservedConcurrentExecutions": fn.get("reservedConcurrency"),
-        "Role": {"Fn::GetAtt": [role, "Arn"]} if isinstance(role, str) else role,
-    }
-    if isinstance(role, str) and role.startswith("arn:"):
-        properties["Role"] = role
-    if environment := fn.get("environment"):
-        properties["Environment"] = {"Variables": environment}
-    routes = dict(_http_event(config.resolve(event), name) for event in events)
-    if routes:
-        properties["Events"] = routes
-    return {key: value for key, value in properties.items() if value is not None}
-
-
-def _http_event(event: Mapping[str, Any], function: str) -> tuple[str, dict[str, Any]]:
-    """`httpApi: GET /path` as a SAM HttpApi event named like osls's route (`GetPath`)."""
-    only(event, {"httpApi"}, f"functions.{function}.events: ")
-    route = event["httpApi"]
-    if isinstance(route, dict):
-        only(route, {"method", "path"}, f"functions.{function}.events.httpApi.")
-        route = f"{route['method']} {route['path']}"
-    if route.strip() == "*":
-        return "Default", {"Type": "HttpApi", "Properties": {"ApiId": {"Ref": API}}}
-    method, path = route.split(maxsplit=1)
-    name = method.capitalize() + "".join(_normalize_path_part(part) for part in path.split("/"))
-    if path.endswith("/") and path != "/":
-        name += "TrailingSlash"
-    properties = {"ApiId": {"Ref": API}, "Method": method.upper(), "Path": path}
-    return name, {"Type": "HttpApi", "Properties": properties}
 
 
 def _api(config: ServerlessConfig, extensions: Mapping[str, Any]) -> dict[str, Any]:
@@ -221,21 +135,6 @@ def _routed_function(route: Mapping[str, Any], functions: Mapping[str, Any], nam
     target = route.get("Properties", {}).get("Target", {})
     parts = target.get("Fn::Join", [None, []])[1] if isinstance(target, dict) else []
     for function in functions:
-        if {"Ref": f"HttpApiIntegration{_normalize(function)}"} in parts:
+        if {"Ref": f"HttpApiIntegration{normalize(function)}"} in parts:
             return str(function)
     raise NotTranslatedError(f"resources.Resources.{name}: a route to no function's integration")
-
-
-def _normalize(name: str) -> str:
-    """osls's normalized function name: `listVehicles` -> `ListVehicles`."""
-    name = name.replace("-", "Dash").replace("_", "Underscore")
-    return name[:1].upper() + name[1:]
-
-
-def _normalize_path_part(part: str) -> str:
-    """osls's normalizePathPart: `{vin}` -> `VinVar`, `openapi.json` -> `Openapijson`."""
-    part = part.lower().replace("-", "Dash")
-    if part.startswith("{") and part.endswith("}"):
-        part = part[1:-1] + "Var"
-    part = "".join(char for char in part if char.isascii() and char.isalnum())
-    return part[:1].upper() + part[1:]

@@ -18,9 +18,15 @@ from typing import Any
 
 import yaml
 
-from shared.dev import sam_resources
-from shared.dev.sam_resources import NotTranslatedError, only
-from shared.dev.serverless_config import MISSING, PROJECT_DIR, ServerlessConfig, load
+from shared.dev import sam_functions, sam_resources
+from shared.dev.serverless_config import (
+    MISSING,
+    PROJECT_DIR,
+    NotTranslatedError,
+    ServerlessConfig,
+    load,
+    only,
+)
 
 TEMPLATE = PROJECT_DIR / "template.yaml"
 HEADER = """\
@@ -65,7 +71,7 @@ def generate(params: dict[str, str] | None = None) -> dict[str, Any]:
     only(raw, TOP_LEVEL, "")
     parameters = Parameters()
     config = ServerlessConfig(raw, deploy_source=parameters, params=params)
-    function_globals = sam_resources.function_globals(config)  # first: its parameters lead
+    function_globals = sam_functions.function_globals(config)  # first: its parameters lead
     resources = sam_resources.translate(config)
     template: dict[str, Any] = {
         "AWSTemplateFormatVersion": "2010-09-09",

@@ -10,7 +10,7 @@ is taught here instead of reaching a template unresolved.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,23 @@ MISSING = object()
 
 # What a deploy-time source becomes: (kind "env" or "opt", name, resolved fallback or MISSING).
 DeploySource = Callable[[str, str, Any], Any]
+
+
+class NotTranslatedError(ValueError):
+    """serverless.yml uses something the SAM template generator does not translate yet."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"serverless.yml: {what}: no SAM translation in shared/dev; "
+            "add one there, then run `make sam-template`"
+        )
+
+
+def only(mapping: Mapping[str, Any], known: Iterable[str], where: str) -> None:
+    """Raise NotTranslatedError for a key of `mapping` outside `known`."""
+    for key in mapping:
+        if key not in known:
+            raise NotTranslatedError(f"{where}{key}")
 
 
 def load() -> dict[str, Any]:
