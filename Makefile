@@ -9,11 +9,19 @@ NODE_INSTALLED := node_modules/.package-lock.json
 STAGE ?= dev
 # osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
 SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
+# AWS SAM CLI in a venv of its own (about as long to install as all of `make install`), created
+# only by the SAM verbs and the SAM tests. No AWS credentials and no Docker needed to validate/build.
+SAM_VENV := .venv-sam
+SAM_INSTALLED := $(SAM_VENV)/.installed
+SAM := env SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(CURDIR)/$(SAM_VENV)/bin/sam
+# As osls's --param (SAM_PARAMS="--param architecture=x86_64"), for sam-template and sam build.
+SAM_PARAMS ?=
 
 .PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
+.PHONY: sam-install sam-template sam-build
 
 help: ## list the verbs
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is required")'
@@ -26,6 +34,13 @@ $(NODE_INSTALLED): package.json package-lock.json
 	@touch $@
 
 install: $(INSTALLED) $(NODE_INSTALLED) ## create .venv and node_modules from the pinned files
+
+$(SAM_INSTALLED): requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	@touch $@
+
+sam-install: $(SAM_INSTALLED) ## create .venv-sam with the AWS SAM CLI (not needed by dev or deploy)
 
 dev: install ## migrate and seed the embedded database, serve the API on http://127.0.0.1:3000
 	@if [ -z "$${DATABASE_URL:-}" ]; then \
@@ -77,9 +92,26 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 		echo "migrate failed on stage $(STAGE)" >&2; exit 1; \
 	fi
 
+sam-template: $(INSTALLED) ## regenerate template.yaml (AWS SAM) from serverless.yml
+	$(BIN)/python -m shared.dev.sam_template $(SAM_PARAMS)
+
+sam-build: $(INSTALLED) $(SAM_INSTALLED) ## sam validate --lint, then sam build into .aws-sam/build
+	$(SAM) validate --lint
+	$(SAM) build
+
+# `sam build` runs these in the work tree (template.yaml: BuildMethod makefile; samconfig.toml:
+# build in source), once for the layer and once per function: the wheels and the files that
+# serverless.yml packages, by shared/dev/sam_build.py. ARTIFACTS_DIR comes from sam.
+build-DependenciesLayer: $(INSTALLED)
+	$(BIN)/python -m shared.dev.sam_build dependencies "$(ARTIFACTS_DIR)/python" $(SAM_PARAMS)
+
+build-%LambdaFunction: $(INSTALLED)
+	$(BIN)/python -m shared.dev.sam_build code "$(ARTIFACTS_DIR)"
+
 db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 	$(BIN)/python -m shared.dev.postgres stop
 
 clean: ## remove the virtualenv, node_modules, caches and the embedded databases
 	-$(BIN)/python -m shared.dev.postgres stop
-	rm -rf $(VENV) node_modules .serverless .pgdata .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) node_modules .serverless .aws-sam .pgdata .pytest_cache .mypy_cache \
+		.ruff_cache

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -21,11 +20,15 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.runtime import import_handlers, require_runtime_python
+
 REPO = Path(__file__).resolve().parent.parent
 SERVERLESS = REPO / "node_modules" / ".bin" / "osls"
 ZIP_NAME = "vehicle-inventory.zip"
 MAX_ZIP_BYTES = 15 * 1024 * 1024
 PACKAGED_DIRS = ("functions", "shared", "migrations")
+# Local-only helpers under a packaged directory (the SAM template generator): never in the zip.
+LOCAL_ONLY_DIRS = ("shared/dev/",)
 
 # Top-level names that must never reach the zip: our development tree and the dev-only tools
 # from requirements-dev.txt (boto3 and botocore come with the Lambda runtime).
@@ -132,10 +135,11 @@ def zip_names(package: Package) -> list[str]:
 def source_files() -> set[str]:
     """Files under the packaged directories of the work tree, minus bytecode caches."""
     return {
-        path.relative_to(REPO).as_posix()
+        relative
         for directory in PACKAGED_DIRS
         for path in (REPO / directory).rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if not (relative := path.relative_to(REPO).as_posix()).startswith(LOCAL_ONLY_DIRS)
     }
 
 
@@ -164,6 +168,7 @@ def test_zip_leaves_out_tests_tools_and_caches(arm64_package: Package) -> None:
     top_level = {name.split("/", 1)[0] for name in names}
     assert not top_level & FORBIDDEN_TOP_LEVEL
     assert not [name for name in names if any(part in name for part in FORBIDDEN_ANYWHERE)]
+    assert not [name for name in names if name.startswith(LOCAL_ONLY_DIRS)]
 
 
 @pytest.mark.parametrize(
@@ -191,74 +196,14 @@ def test_every_shared_object_is_built_for_the_target_cpu(arm64_package: Package)
             assert int.from_bytes(header[18:20], "little") == expected_machine, name
 
 
-def runtime_python(version: str) -> str | None:
-    """Path of a local `python<version>`, asking pyenv's shim for it if it is not active."""
-    executable = shutil.which(f"python{version}")
-    if executable is None:
-        return None
-    probe = "import sys; print(sys.executable); print('%d.%d' % sys.version_info[:2])"
-    for extra_env in ({}, {"PYENV_VERSION": version}):
-        result = subprocess.run(
-            [executable, "-I", "-S", "-c", probe],
-            env={**os.environ, **extra_env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        lines = result.stdout.split()
-        if result.returncode == 0 and lines[-1:] == [version]:
-            return lines[0]
-    return None
-
-
-# Runs in the runtime's Python with only the unzipped package and the standard library on
-# sys.path (-I: no PYTHON* variables, no user site; -S: no site-packages).
-IMPORT_HANDLERS = """
-import importlib, json, sys, sysconfig
-root, modules = sys.argv[1], json.loads(sys.argv[2])
-sys.path.insert(0, root)
-failed = {}
-for module in modules:
-    try:
-        assert callable(importlib.import_module(module).handler), "handler is not callable"
-    except Exception as error:
-        failed[module] = repr(error)
-assert not failed, failed
-import psycopg
-assert psycopg.pq.__impl__ == "binary", psycopg.pq.__impl__
-stdlib = (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["platstdlib"])
-outside = sorted(
-    name for name, mod in sys.modules.items()
-    if getattr(mod, "__file__", None) and not mod.__file__.startswith((root, *stdlib))
-)
-assert not outside, outside
-"""
-
-
 def test_handlers_import_from_the_unzipped_package_alone(
     x86_64_package: Package, tmp_path: Path
 ) -> None:
-    if os.uname().machine != "x86_64":
-        pytest.skip(f"the import check runs x86_64 wheels; this machine is {os.uname().machine}")
-    python = runtime_python(x86_64_package.python_version)
-    if python is None:
-        missing = f"python{x86_64_package.python_version} (the Lambda runtime) is not installed"
-        if os.environ.get("CI"):  # CI's machine has it: its absence there is a failure
-            pytest.fail(missing)
-        pytest.skip(missing)
+    python = require_runtime_python(x86_64_package.python_version)
     with zipfile.ZipFile(x86_64_package.zip_path) as archive:
         archive.extractall(tmp_path)
     modules = [file.removesuffix(".py").replace("/", ".") for file in x86_64_package.handler_files]
-    result = subprocess.run(
-        [python, "-I", "-S", "-c", IMPORT_HANDLERS, str(tmp_path), json.dumps(modules)],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    import_handlers(python, [tmp_path], modules)
 
 
 def test_only_the_seed_function_may_read_the_seed_bucket(arm64_package: Package) -> None:
