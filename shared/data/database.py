@@ -180,6 +180,9 @@ class Database:
                 return self._open(self._url_source(refresh=True))
         except psycopg.OperationalError as err:
             raise self._failure(err) from None
+        except psycopg.ProgrammingError as err:  # libpq could not parse the connection string
+            reason = redact.remove(str(err).strip(), self._password)
+            raise ConfigurationError(f"DATABASE_URL is not valid: {reason}") from None
 
     def _open(self, url: str) -> DeadlineConnection:
         conninfo = urls.normalize(url)
