@@ -16,7 +16,7 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.abc import RV, PQGen
+from psycopg.abc import RV, Params, PQGen
 
 Row = tuple[Any, ...]
 _WAIT_INTERVAL = 0.1  # psycopg's own: how often a long wait wakes up to notice Ctrl-C
@@ -34,6 +34,20 @@ class DeadlineConnection(psycopg.Connection[Row]):
             left = max(0.0, self.deadline - monotonic())
             timeout = left if timeout is None else min(timeout, left)
         return super().wait(gen, interval, timeout)
+
+
+def first_row(
+    conn: psycopg.Connection[Row], query: str, params: Params | None, local: list[str]
+) -> Row | None:
+    """Run `query` after the `SET LOCAL` statements of `local`, in one message (one implicit
+    transaction, one round trip), and return the first row of the query's own result."""
+    cur = conn.cursor()
+    if not local:
+        return cur.execute(query, params).fetchone()
+    cur.execute("; ".join([*local, query]), params, prepare=False)
+    while cur.nextset():  # past the SET LOCALs' results
+        pass
+    return cur.fetchone()
 
 
 def is_usable(conn: psycopg.Connection[Row]) -> bool:

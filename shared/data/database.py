@@ -26,7 +26,13 @@ from psycopg import ClientCursor, Cursor
 from psycopg.abc import Params
 
 from shared.data import urls
-from shared.data.connection import DeadlineConnection, Row, is_auth_failure, is_usable
+from shared.data.connection import (
+    DeadlineConnection,
+    Row,
+    first_row,
+    is_auth_failure,
+    is_usable,
+)
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.ops import redact
 from shared.ops.settings import Settings
@@ -63,20 +69,29 @@ class Database:
         self._deadline: float | None = None  # monotonic time by which fetch_one must be done
         self.connects = 0  # how many connections this object opened (tests and benchmarks read it)
 
-    def fetch_one(self, query: str, params: Params | None = None, *, retry: bool) -> Row | None:
+    def fetch_one(
+        self,
+        query: str,
+        params: Params | None = None,
+        *,
+        retry: bool,
+        lock_timeout_ms: int | None = None,
+    ) -> Row | None:
         """Run one statement in its own transaction, in one round trip, and return its first row.
 
         `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
         out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
+        `lock_timeout_ms` bounds its wait for table locks (`SET LOCAL` in the same message; with
+        `DB_PREPARED_STATEMENTS=on` only for a statement without parameters).
         """
         with self._span("query"), self._within_deadline():
             try:
-                return self._fetch_one(self._connection(), query, params)
+                return self._fetch_one(self._connection(), query, params, lock_timeout_ms)
             except psycopg.OperationalError as err:
                 if self._expired() or not retry or not self._discard_if_broken():
                     raise self._failure(err) from err
             try:
-                return self._fetch_one(self._connection(), query, params)
+                return self._fetch_one(self._connection(), query, params, lock_timeout_ms)
             except psycopg.OperationalError as err:
                 raise self._failure(err) from err
 
@@ -149,13 +164,13 @@ class Database:
             return DatabaseUnavailableError(f"no answer within {ms} ms (DB_REQUEST_DEADLINE_MS)")
         return self._unavailable(err)
 
-    def _fetch_one(self, conn: DeadlineConnection, query: str, params: Params | None) -> Row | None:
-        cur = conn.cursor()
-        if self._settings.db_prepared_statements:
-            return cur.execute(query, params).fetchone()
-        cur.execute(f"{self._timeout_sql(None)}; {query}", params)
-        cur.nextset()
-        return cur.fetchone()
+    def _fetch_one(
+        self, conn: DeadlineConnection, query: str, params: Params | None, lock_ms: int | None
+    ) -> Row | None:
+        local = [] if self._settings.db_prepared_statements else [self._timeout_sql(None)]
+        if lock_ms is not None:
+            local.append(f"SET LOCAL lock_timeout = {int(lock_ms)}")
+        return first_row(conn, query, params, local)
 
     def _timeout_sql(self, timeout_ms: int | None) -> str:
         ms = self._settings.db_statement_timeout_ms if timeout_ms is None else timeout_ms
