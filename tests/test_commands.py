@@ -7,18 +7,22 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 
+from functions.seed import handler as seed_handler
 from shared.dev import postgres
+from shared.errors import SeedError
 from shared.seed.commands import main as seed_main
 from shared.seed.sources import SAMPLE as SAMPLE_CSV
 from tests.fixtures.api import unreachable_database_url
@@ -150,3 +154,32 @@ def test_a_one_off_command_stops_the_embedded_server_it_started_and_no_other(
     assert postgres.running(server_name)
     command(server_name)
     assert postgres.running(server_name)  # it found the server running: it left it running
+
+
+@pytest.mark.parametrize(
+    ("event", "message"),
+    [
+        ({"csv_path": 5}, "csv_path must be a file path or s3://bucket/key"),
+        ({"csv_path": "   "}, "csv_path must be a file path or s3://bucket/key"),
+        ({"limit": None}, "limit must be a whole number of rows, or -1 for all, got None"),
+        ({"limit": 2.5}, "limit must be a whole number of rows, or -1 for all, got 2.5"),
+        ({"dry_run": 1}, "dry_run must be true or false"),
+        ({"limt": 5, "csv": "x"}, "unknown keys in the seed event: csv, limt"),
+        ("lot.csv", "the seed event is not valid"),
+    ],
+    ids=[
+        "path-number",
+        "path-blank",
+        "limit-null",
+        "limit-fraction",
+        "dry-run-number",
+        "two-unknown",
+        "not-object",
+    ],
+)
+def test_a_malformed_seed_event_fails_with_one_line_naming_the_field(
+    event: Any, message: str
+) -> None:
+    with pytest.raises(SeedError, match=re.escape(message)) as raised:
+        seed_handler(event, None)
+    assert "\n" not in str(raised.value)
