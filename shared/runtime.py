@@ -30,5 +30,5 @@ def local_database() -> Database:
         return get_database()
     from shared.dev import postgres  # noqa: PLC0415 - needs pgserver, a development dependency
 
-    url = postgres.database_url()
+    url = postgres.command_database_url()  # stopped at exit if this process started it
     return Database(settings, url_source=lambda *, refresh=False: url, span=telemetry.db_span)  # noqa: ARG005

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 
 from shared.api.app import JSON, error_responses, json_response
 from shared.api.schemas import HealthStatus, VehiclePage
+from shared.data import readiness as readiness_check
 from shared.data import vehicles
 from shared.data import vin as vins
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
@@ -38,8 +39,9 @@ async def liveness() -> Response:
 
 
 async def readiness() -> Response:
-    """The database answers (`{"status": "ready"}`), or 503 `Database unavailable.`."""
-    get_database().fetch_one("SELECT 1", retry=True)
+    """The vehicles can be read now (`{"status": "ready"}`), or 503 `Database unavailable.`:
+    the database is unreachable, not migrated, or the table is locked (a migration waiting)."""
+    readiness_check.check(db=get_database())
     return Response(_READY, media_type=JSON)
 
 

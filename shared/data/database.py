@@ -7,25 +7,37 @@ Behind PgBouncer/Supavisor in transaction mode a session lives only as long as a
   with it.
 `DB_PREPARED_STATEMENTS=on` (direct connections only) switches to server-side binding, prepared
 statements and a session-wide timeout sent at connect time.
+
+Each `fetch_one` (an API request's one round trip, its retry included) must end within
+`DB_REQUEST_DEADLINE_MS`, connect included, whatever the server or pooler does: past it the
+connection is closed (the next call opens a new one) and `DatabaseUnavailableError` is raised.
 """
 
 from __future__ import annotations
 
-import select
+import math
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from time import monotonic
 from typing import Any, Protocol
 
 import psycopg
-from psycopg import ClientCursor, Cursor, pq
+from psycopg import ClientCursor, Cursor
 from psycopg.abc import Params
 
 from shared.data import urls
+from shared.data.connection import (
+    DeadlineConnection,
+    Row,
+    first_row,
+    is_auth_failure,
+    is_usable,
+)
 from shared.errors import ConfigurationError, DatabaseUnavailableError
 from shared.ops import redact
 from shared.ops.settings import Settings
 
-Row = tuple[Any, ...]
+__all__ = ["Database", "Row", "Span", "UrlSource"]
 
 
 class UrlSource(Protocol):
@@ -52,27 +64,41 @@ class Database:
         self._settings = settings
         self._url_source = url_source or self._configured_url
         self._span: Span = span or _untraced
-        self._conn: psycopg.Connection[Row] | None = None
+        self._conn: DeadlineConnection | None = None
         self._password: str | None = None
+        self._deadline: float | None = None  # monotonic time by which fetch_one must be done
         self.connects = 0  # how many connections this object opened (tests and benchmarks read it)
 
-    def fetch_one(self, query: str, params: Params | None = None, *, retry: bool) -> Row | None:
+    def fetch_one(
+        self,
+        query: str,
+        params: Params | None = None,
+        *,
+        retry: bool,
+        lock_timeout_ms: int | None = None,
+    ) -> Row | None:
         """Run one statement in its own transaction, in one round trip, and return its first row.
 
         `retry=True` (reads only) runs it once more on a fresh connection when the first one turns
         out dead; writes must pass `retry=False`, since a lost answer does not prove a lost write.
+        `lock_timeout_ms` bounds its wait for table locks (`SET LOCAL` in the same message; with
+        `DB_PREPARED_STATEMENTS=on` only for a statement without parameters).
         """
-        with self._span("query"):
+        with self._span("query"), self._within_deadline():
             try:
-                return self._fetch_one(self._connection(), query, params)
+                return self._fetch_one(self._connection(), query, params, lock_timeout_ms)
             except psycopg.OperationalError as err:
-                if not retry or not self._discard_if_broken():
-                    raise self._unavailable(err) from err
+                if self._expired() or not retry or not self._discard_if_broken():
+                    raise self._failure(err) from err
             try:
-                return self._fetch_one(self._connection(), query, params)
+                return self._fetch_one(self._connection(), query, params, lock_timeout_ms)
             except psycopg.OperationalError as err:
-                self._discard_if_broken()
-                raise self._unavailable(err) from err
+                raise self._failure(err) from err
+
+    @property
+    def settings(self) -> Settings:
+        """The settings this database was built with."""
+        return self._settings
 
     @contextmanager
     def transaction(self, *, timeout_ms: int | None = None) -> Iterator[psycopg.Connection[Row]]:
@@ -116,40 +142,64 @@ class Database:
             raise ConfigurationError("DATABASE_URL is required")
         return self._settings.database_url
 
+    @contextmanager
+    def _within_deadline(self) -> Iterator[None]:
+        self._deadline = monotonic() + self._settings.db_request_deadline_ms / 1000
+        try:
+            yield
+        finally:
+            self._deadline = None
+            if self._conn is not None:
+                self._conn.deadline = None
+
+    def _expired(self) -> bool:
+        return self._deadline is not None and monotonic() >= self._deadline
+
+    def _failure(self, err: psycopg.OperationalError) -> DatabaseUnavailableError:
+        """The error to raise for `err`; a broken connection, or one cut off mid-statement by
+        the deadline, is closed first so the next call opens a fresh one."""
+        self._discard_if_broken()
+        if self._expired():
+            ms = self._settings.db_request_deadline_ms
+            return DatabaseUnavailableError(f"no answer within {ms} ms (DB_REQUEST_DEADLINE_MS)")
+        return self._unavailable(err)
+
     def _fetch_one(
-        self, conn: psycopg.Connection[Row], query: str, params: Params | None
+        self, conn: DeadlineConnection, query: str, params: Params | None, lock_ms: int | None
     ) -> Row | None:
-        cur = conn.cursor()
-        if self._settings.db_prepared_statements:
-            return cur.execute(query, params).fetchone()
-        cur.execute(f"{self._timeout_sql(None)}; {query}", params)
-        cur.nextset()
-        return cur.fetchone()
+        local = [] if self._settings.db_prepared_statements else [self._timeout_sql(None)]
+        if lock_ms is not None:
+            local.append(f"SET LOCAL lock_timeout = {int(lock_ms)}")
+        return first_row(conn, query, params, local)
 
     def _timeout_sql(self, timeout_ms: int | None) -> str:
         ms = self._settings.db_statement_timeout_ms if timeout_ms is None else timeout_ms
         return f"SET LOCAL statement_timeout = {int(ms)}"
 
-    def _connection(self) -> psycopg.Connection[Row]:
-        if self._conn is not None and not _is_usable(self._conn):
+    def _connection(self) -> DeadlineConnection:
+        if self._conn is not None and not is_usable(self._conn):
             self._discard()
         if self._conn is None:
             self._conn = self._connect()
+        self._conn.deadline = self._deadline
         return self._conn
 
-    def _connect(self) -> psycopg.Connection[Row]:
+    def _connect(self) -> DeadlineConnection:
         try:
             try:
                 return self._open(self._url_source())
             except psycopg.OperationalError as err:
-                if not _is_auth_failure(err):
+                if not is_auth_failure(err):
                     raise
                 # The secret may have been rotated since it was cached: fetch it again, once.
                 return self._open(self._url_source(refresh=True))
         except psycopg.OperationalError as err:
-            raise self._unavailable(err) from None
+            raise self._failure(err) from None
+        except psycopg.ProgrammingError as err:  # libpq could not parse the connection string
+            reason = redact.remove(str(err).strip(), self._password)
+            raise ConfigurationError(f"DATABASE_URL is not valid: {reason}") from None
 
-    def _open(self, url: str) -> psycopg.Connection[Row]:
+    def _open(self, url: str) -> DeadlineConnection:
         conninfo = urls.normalize(url)
         self._password = redact.password_of(conninfo)
         settings = self._settings
@@ -158,11 +208,11 @@ class Database:
         if prepared and settings.db_statement_timeout_ms:
             extra["options"] = f"-c statement_timeout={settings.db_statement_timeout_ms}"
         cursor_factory: type[Cursor[Row]] = Cursor if prepared else ClientCursor
-        conn = psycopg.connect(
+        conn = DeadlineConnection.connect(
             conninfo,
             autocommit=True,
             prepare_threshold=0 if prepared else None,
-            connect_timeout=settings.db_connect_timeout,
+            connect_timeout=self._connect_timeout(),
             application_name=settings.service_name,
             cursor_factory=cursor_factory,
             **extra,
@@ -170,9 +220,17 @@ class Database:
         self.connects += 1
         return conn
 
+    def _connect_timeout(self) -> int:
+        """DB_CONNECT_TIMEOUT, cut to what is left of the deadline (libpq counts whole seconds
+        and waits at least 2)."""
+        timeout = self._settings.db_connect_timeout
+        if self._deadline is None:
+            return timeout
+        return max(1, min(timeout, math.ceil(self._deadline - monotonic())))
+
     def _discard_if_broken(self) -> bool:
         """Drop the connection if it is no longer usable; True if it was dropped."""
-        if self._conn is not None and _is_usable(self._conn):
+        if self._conn is not None and is_usable(self._conn):
             return False
         self._discard()
         return True
@@ -184,24 +242,6 @@ class Database:
 
     def _unavailable(self, err: Exception) -> DatabaseUnavailableError:
         return DatabaseUnavailableError(redact.remove(str(err).strip(), self._password))
-
-
-def _is_auth_failure(err: psycopg.OperationalError) -> bool:
-    """A refused password, and nothing else (a full server must not send every container to
-    Secrets Manager). psycopg reports it at connect without a SQLSTATE, hence the message."""
-    return err.sqlstate == "28P01" or "password authentication failed" in str(err)
-
-
-def _is_usable(conn: psycopg.Connection[Row]) -> bool:
-    """Closed, broken, or told by the server that it is going away (readable while idle)?
-
-    An idle connection has nothing to read; if the socket is readable, the server or pooler sent
-    a termination notice or closed it while the container was frozen. A syscall, no round trip.
-    """
-    if conn.closed or conn.broken or conn.info.transaction_status != pq.TransactionStatus.IDLE:
-        return False
-    readable, _, _ = select.select([conn.fileno()], [], [], 0)
-    return not readable
 
 
 def _untraced(name: str) -> AbstractContextManager[None]:  # noqa: ARG001 - the Span protocol

@@ -1,8 +1,17 @@
-"""Database URLs as users paste them: normalised for libpq, and masked for logs."""
+"""Database URLs as users paste them: normalised for libpq, and masked for logs.
+
+Accepted: URLs (`postgresql://`, `postgres://`, SQLAlchemy-style `postgresql+asyncpg://`...),
+JDBC URLs (`jdbc:postgresql://host/db?user=u&password=p`), Unix-socket URLs
+(`postgresql:///db?host=/run/postgresql`, `postgresql://%2Frun%2Fpostgresql/db`) and libpq's
+key=value strings (`host=h dbname=d password='...'`), the last passed on as they are.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from shared.errors import ConfigurationError
 from shared.ops.redact import mask, split_url
@@ -24,7 +33,12 @@ _ASYNCPG_SSL = {"require": "require", "true": "require", "verify-full": "verify-
 def normalize(url: str) -> str:
     """Return `url` in the form libpq accepts: the bare scheme, asyncpg's `ssl=` as `sslmode=`,
     and a password pasted unencoded (`p@ss/w#rd`) percent-encoded."""
-    scheme, user, password, rest = split_url(url.strip())
+    url = url.strip()
+    if url[:5].lower() == "jdbc:":
+        url = url[5:]
+    elif "://" not in url and "=" in url:
+        return _key_values(url)
+    scheme, user, password, rest = split_url(url)
     if scheme.lower() not in _SCHEMES:
         raise ConfigurationError(
             f"DATABASE_URL must start with postgresql:// or postgres://, got {mask(url)!r}"
@@ -42,4 +56,17 @@ def normalize(url: str) -> str:
             query.append(("sslmode", _ASYNCPG_SSL.get(value.lower(), value)))
         else:
             query.append((key, value))
-    return urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(query), parts.fragment))
+    # Not urlunsplit: with no host (a Unix socket named in ?host=) it drops the `//` libpq needs.
+    normalized = f"postgresql://{parts.netloc}{parts.path}"
+    return normalized + (f"?{urlencode(query)}" if query else "")
+
+
+def _key_values(conninfo: str) -> str:
+    """A key=value string, checked as libpq parses it; an error never shows the password."""
+    try:
+        conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError as err:
+        reason = mask(str(err))
+        message = f"DATABASE_URL is not a valid connection string: {reason}"
+        raise ConfigurationError(message) from None
+    return conninfo

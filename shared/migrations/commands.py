@@ -10,32 +10,44 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr
 
 from shared.data.database import Database
 from shared.errors import MigrationError
 from shared.migrations.files import create
 from shared.migrations.runner import Migrator
-from shared.ops import telemetry
+from shared.ops import cli, events, telemetry
 from shared.runtime import get_database, local_database
 
-ACTIONS = ("up", "down", "status")
+Action = Literal["up", "down", "status"]
+ACTIONS: tuple[str, ...] = get_args(Action)
+
+
+class MigrateEvent(BaseModel):
+    """The migrate function's event; every key optional, no other key allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    action: Action = "up"
+    target: StrictStr | None = None
+    steps: StrictInt | None = None
+
+
+_MESSAGES = {
+    "action": f"action must be one of {', '.join(ACTIONS)}, got {{value!r}}",
+    "target": "target must be a version string such as '0001'",
+    "steps": "steps must be a whole number",
+}
 
 
 def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     """Carry out one migrate event and return its JSON-ready summary; failures raise."""
-    unknown = set(event) - {"action", "target", "steps"}
-    if unknown:
-        raise MigrationError(f"unknown keys in the migrate event: {', '.join(sorted(unknown))}")
-    action = event.get("action", "up")
-    if action not in ACTIONS:
-        raise MigrationError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
-    target = event.get("target")
-    steps = event.get("steps")
-    if target is not None and not isinstance(target, str):
-        raise MigrationError("target must be a version string such as '0001'")
-    if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)):
-        raise MigrationError("steps must be a whole number")
+    parsed = events.parse(
+        MigrateEvent, event, name="migrate", messages=_MESSAGES, error=MigrationError
+    )
+    action, target, steps = parsed.action, parsed.target, parsed.steps
     migrator = Migrator(db or get_database())
     if action == "status":
         return migrator.status()
@@ -61,14 +73,12 @@ def main(argv: list[str] | None = None) -> None:
     new = commands.add_parser("create", help="write a new numbered migration file")
     new.add_argument("name", nargs="+", help="words of the name: add color -> NNNN_add_color.sql")
     args = parser.parse_args(argv)
-    if args.action == "create":
-        print(create(" ".join(args.name)))
-        return
-    event = {k: v for k, v in vars(args).items() if v is not None}
-    try:
+    with cli.reported("migrate"):
+        if args.action == "create":
+            print(create(" ".join(args.name)))
+            return
+        event = {k: v for k, v in vars(args).items() if v is not None}
         print(json.dumps(run(event, local_database()), indent=2, default=str))
-    except MigrationError as err:
-        parser.exit(1, f"migrate: {err}\n")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,14 @@
-"""Numbered plain-SQL migration files: `NNNN_name.sql` with `-- migrate:up` and `-- migrate:down`.
+"""Numbered plain-SQL migration files in dbmate's syntax: `NNNN_name.sql` with a
+`-- migrate:up` and a `-- migrate:down` section, so dbmate can read the same folder.
 
-A file whose statements cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`) says so with
-a line `-- migrate:no-transaction`; its statements then run one by one, outside a transaction.
+A file whose statements cannot run inside a transaction (`CREATE INDEX CONCURRENTLY`) says so on
+its up marker, as dbmate does: `-- migrate:up transaction:false` (the older line
+`-- migrate:no-transaction` is still read). Its statements then run one by one, outside a
+transaction. Every other file runs as one transaction, so it must not hold `BEGIN`, `COMMIT`,
+`ROLLBACK` and the like (savepoints are fine): such a file is refused before anything runs.
+
+The checksum recorded for an applied file is the SHA-256 of its text (line endings normalised),
+as it always was: databases migrated by earlier releases keep matching.
 """
 
 from __future__ import annotations
@@ -19,11 +26,22 @@ DOWN = "-- migrate:down"
 NO_TRANSACTION = "-- migrate:no-transaction"
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _TEMPLATE = f"{UP}\n\n\n{DOWN}\n\n"
+# dbmate's markers: `-- migrate:up` or `-- migrate:down`, then options such as transaction:false.
+_MARKER = re.compile(r"^--\s*migrate:(up|down)((?:\s+\S+:\S+)*)\s*$", re.IGNORECASE)
+_LEADING_COMMENTS = re.compile(r"^(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/)*", re.DOTALL)
+# Statements that would end (or nest) the transaction a file runs in; savepoints are fine.
+_CONTROL = re.compile(
+    r"^(begin|start\s+transaction|commit|end|abort|rollback(?!\s+(?:work\s+|transaction\s+)?to\b)"
+    r"|prepare\s+transaction)\b",
+    re.IGNORECASE,
+)
+_ATOMIC = re.compile(r"\bbegin\s+atomic\b", re.IGNORECASE)  # an SQL function body's BEGIN ... END
 
 
 @dataclass(frozen=True, slots=True)
 class Migration:
-    """One migration file, parsed."""
+    """One migration file, parsed. `problem` says why it may not be applied (an empty up
+    section, a COMMIT in a transactional file); `status` shows it, `up` refuses it."""
 
     version: str
     name: str
@@ -31,6 +49,8 @@ class Migration:
     down: str
     checksum: str
     transactional: bool
+    down_transactional: bool = True
+    problem: str | None = None
 
     @property
     def file_name(self) -> str:
@@ -43,30 +63,75 @@ def parse(path: Path) -> Migration:
     if match is None:
         raise MigrationError(f"{path.name}: migration files are named NNNN_lower_snake_name.sql")
     text = path.read_text(encoding="utf-8")
-    lines = [line.strip().lower() for line in text.splitlines()]
-    if lines.count(UP) != 1 or lines.count(DOWN) != 1:
+    lines = [line.strip() for line in text.splitlines()]
+    markers = [m for m in map(_MARKER.match, lines) if m]
+    kinds = [m.group(1).lower() for m in markers]
+    if kinds.count("up") != 1 or kinds.count("down") != 1:
         raise MigrationError(f"{path.name}: needs exactly one '{UP}' and one '{DOWN}' line")
+    options = {m.group(1).lower(): m.group(2).lower().split() for m in markers}
     up, down = _sections(text)
-    if not up.strip():
-        raise MigrationError(f"{path.name}: the up section is empty")
+    transactional = "transaction:false" not in options["up"] and not any(
+        line.lower() == NO_TRANSACTION for line in lines
+    )
+    down_transactional = "transaction:false" not in options["down"]
     return Migration(
         version=match.group(1),
         name=match.group(2),
         up=up,
         down=down,
         checksum=hashlib.sha256(text.replace("\r\n", "\n").encode()).hexdigest(),
-        transactional=NO_TRANSACTION not in lines,
+        transactional=transactional,
+        down_transactional=down_transactional,
+        problem=_problem(up, transactional, down, down_transactional),
     )
 
 
-def load(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Every migration in `directory`, in version order; two files with one version is an error."""
+def load(directory: Path = MIGRATIONS_DIR, *, strict: bool = True) -> list[Migration]:
+    """Every migration in `directory`, in version order; two files with one version is an error.
+
+    `strict` (the default) also refuses any file with a problem; `strict=False` returns it, for
+    the runner to report (status) or refuse when it would be applied (up).
+    """
     migrations = [parse(path) for path in sorted(directory.glob("*.sql"))]
     versions = [m.version for m in migrations]
     duplicated = sorted({v for v in versions if versions.count(v) > 1})
     if duplicated:
         raise MigrationError(f"more than one migration file has version {', '.join(duplicated)}")
+    broken = next((m for m in migrations if m.problem), None) if strict else None
+    if broken is not None:
+        raise MigrationError(f"{broken.file_name}: {broken.problem}")
     return migrations
+
+
+def _problem(up: str, up_tx: bool, down: str, down_tx: bool) -> str | None:
+    if not up.strip():
+        return "the up section is empty: write the migration, or delete the file"
+    for section, sql, transactional in (("up", up, up_tx), ("down", down, down_tx)):
+        control = _transaction_control(sql) if transactional else None
+        if control:
+            return (
+                f"the {section} section runs {control.upper()}, which would end the transaction "
+                f"the file runs in: remove it (each file is one transaction; savepoints are "
+                f"fine), or mark the file '{UP} transaction:false'"
+            )
+    return None
+
+
+def _transaction_control(sql: str) -> str | None:
+    """The first statement of `sql` that begins, commits or rolls back a transaction, if any."""
+    in_body = False
+    for statement in split_statements(sql):
+        code = _LEADING_COMMENTS.sub("", statement)
+        if in_body:  # inside BEGIN ATOMIC ... END, the statements split off are the body's
+            in_body = not re.fullmatch(r"end", code.strip(), re.IGNORECASE)
+            continue
+        if _ATOMIC.search(code):
+            in_body = True
+            continue
+        control = _CONTROL.match(code)
+        if control:
+            return " ".join(control.group(1).split())
+    return None
 
 
 def create(name: str, directory: Path = MIGRATIONS_DIR) -> Path:
@@ -74,7 +139,7 @@ def create(name: str, directory: Path = MIGRATIONS_DIR) -> Path:
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     if not slug:
         raise MigrationError("a migration needs a name made of letters or digits")
-    last = max((int(m.version) for m in load(directory)), default=0)
+    last = max((int(m.version) for m in load(directory, strict=False)), default=0)
     path = directory / f"{last + 1:04d}_{slug}.sql"
     path.write_text(_TEMPLATE, encoding="utf-8")
     return path
@@ -118,11 +183,9 @@ def _sections(text: str) -> tuple[str, str]:
     down: list[str] = []
     current: list[str] | None = None
     for line in text.splitlines(keepends=True):
-        marker = line.strip().lower()
-        if marker == UP:
-            current = up
-        elif marker == DOWN:
-            current = down
+        marker = _MARKER.match(line.strip())
+        if marker:
+            current = up if marker.group(1).lower() == "up" else down
         elif current is not None:
             current.append(line)
     return "".join(up), "".join(down)

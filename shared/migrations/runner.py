@@ -4,6 +4,10 @@ Session advisory locks do not survive a transaction-mode pooler, so concurrent r
 by a lease: one row in `schema_migrations_lock`, taken and released in short transactions, that
 expires on its own if a run dies. Inside each migration's transaction the version row is inserted
 first, so even without the lease a file could not be recorded twice.
+
+A migration waits at most `MIGRATION_LOCK_TIMEOUT_MS` for a table lock: an `ALTER TABLE` queued
+behind a long read would otherwise hold every request to that table behind it. It then fails,
+with nothing applied, and can simply be run again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from psycopg import ClientCursor
+from psycopg.errors import LockNotAvailable
 
 from shared.data.database import Database
 from shared.errors import MigrationError
@@ -68,6 +73,7 @@ class Migrator:
     lease_seconds: int = 360
     wait_seconds: float = 120.0
     holder: str = field(default_factory=lambda: uuid.uuid4().hex)
+    lock_timeout_ms: int | None = None  # default: the database's MIGRATION_LOCK_TIMEOUT_MS
 
     def status(self) -> dict[str, Any]:
         """Current version, applied migrations with their dates, and pending ones."""
@@ -76,19 +82,24 @@ class Migrator:
 
     def up(self, target: str | None = None) -> dict[str, Any]:
         """Apply pending migrations in order, up to and including `target` (default: all)."""
-        files = load(self.directory)
+        files = load(self.directory, strict=False)
         if target is not None:
             _require_version(target, files)
         done: list[str] = []
         with self._lease():
             applied = self._verified(files)
-            for migration in files:
-                if target is not None and migration.version > target:
-                    break
-                if migration.version not in applied:
-                    self._apply(migration)
-                    self._renew_lease()
-                    done.append(migration.file_name)
+            todo = [
+                m
+                for m in files
+                if m.version not in applied and (target is None or m.version <= target)
+            ]
+            broken = next((m for m in todo if m.problem), None)
+            if broken is not None:  # refused before anything runs
+                raise MigrationError(f"{broken.file_name}: {broken.problem}; nothing was applied")
+            for migration in todo:
+                self._apply(migration)
+                self._renew_lease()
+                done.append(migration.file_name)
         return self._summary(action="up", applied_now=done)
 
     def down(self, *, target: str | None = None, steps: int | None = None) -> dict[str, Any]:
@@ -97,7 +108,7 @@ class Migrator:
             raise MigrationError("give either a target or a number of steps, not both")
         if steps is not None and steps < 1:
             raise MigrationError("steps must be at least 1")
-        files = {m.version: m for m in load(self.directory)}
+        files = {m.version: m for m in load(self.directory, strict=False)}
         if target is not None and target.strip("0"):
             _require_version(target, list(files.values()))
         reverted: list[str] = []
@@ -118,6 +129,7 @@ class Migrator:
             if migration.transactional:
                 with self.db.transaction(timeout_ms=0) as conn:
                     cur = ClientCursor(conn)
+                    cur.execute(self._lock_timeout_sql())
                     cur.execute(_RECORD, record)
                     cur.execute(migration.up)
                 return
@@ -127,18 +139,40 @@ class Migrator:
             with self.db.transaction() as conn:
                 ClientCursor(conn).execute(_RECORD, record)
         except Exception as err:
-            raise MigrationError(f"{migration.file_name} failed: {err}") from err
+            raise self._failed(f"{migration.file_name} failed", err) from err
 
     def _revert(self, migration: Migration) -> None:
         if not migration.down.strip():
             raise MigrationError(f"{migration.file_name} has no down section to revert with")
         try:
+            if not migration.down_transactional:  # `-- migrate:down transaction:false`
+                with self.db.untimed() as conn:
+                    for statement in split_statements(migration.down):
+                        ClientCursor(conn).execute(statement)
             with self.db.transaction(timeout_ms=0) as conn:
                 cur = ClientCursor(conn)
+                cur.execute(self._lock_timeout_sql())
                 cur.execute(_FORGET, {"v": migration.version})
-                cur.execute(migration.down)
+                if migration.down_transactional:
+                    cur.execute(migration.down)
         except Exception as err:
-            raise MigrationError(f"reverting {migration.file_name} failed: {err}") from err
+            raise self._failed(f"reverting {migration.file_name} failed", err) from err
+
+    def _lock_ms(self) -> int:
+        ms = self.lock_timeout_ms
+        return self.db.settings.migration_lock_timeout_ms if ms is None else ms
+
+    def _lock_timeout_sql(self) -> str:
+        return f"SET LOCAL lock_timeout = {int(self._lock_ms())}"
+
+    def _failed(self, what: str, err: Exception) -> MigrationError:
+        if isinstance(err, LockNotAvailable) or isinstance(err.__cause__, LockNotAvailable):
+            return MigrationError(
+                f"{what}: another session held a table it needs for over {self._lock_ms()} ms "
+                "(MIGRATION_LOCK_TIMEOUT_MS); it gave up rather than hold every request behind "
+                "it. Nothing was applied: run it again when the long query or transaction is done"
+            )
+        return MigrationError(f"{what}: {err}")
 
     def _verified(self, files: list[Migration]) -> dict[str, Applied]:
         """Applied migrations, after checking that each still has its file, unedited."""
@@ -190,8 +224,9 @@ class Migrator:
                 raise MigrationError("the migration lock expired and was taken by another run")
 
     def _summary(self, *, action: str, **done: list[str]) -> dict[str, Any]:
-        files = load(self.directory)
+        files = load(self.directory, strict=False)
         applied = self._applied()
+        problems = {m.file_name: m.problem for m in files if m.problem and m.version not in applied}
         return {
             "action": action,
             **done,
@@ -201,6 +236,8 @@ class Migrator:
                 for a in applied.values()
             ],
             "pending": [m.file_name for m in files if m.version not in applied],
+            # Only when some pending file may not be applied as it is (`up` refuses it).
+            **({"not_ready": problems} if problems else {}),
         }
 
 

@@ -1,7 +1,8 @@
 """The Powertools logger, set up from `shared.ops.settings` on first use, and secret masking.
 
-Every log line is passed through `hide`'s list of secrets, so a database password never reaches
-the logs, whatever field or traceback carries it. Modules keep using
+Every log line is passed through `hide`'s list of secrets and `redact.mask`, so a database
+password never reaches the logs, whatever field or traceback carries it, in whatever form the URL
+was written. Modules keep using
 `logging.getLogger(__name__)`: loggers under `shared` and `functions` share the Powertools handler.
 """
 
@@ -35,10 +36,11 @@ def hide(secret: str | None) -> None:
 
 
 def scrub(text: str) -> str:
-    """`text` with every hidden secret replaced by `***`."""
+    """`text` with every hidden secret, and any other password a message quotes (`password=...`,
+    `scheme://user:password@`), replaced by `***`."""
     for secret in sorted(_hidden, key=len, reverse=True):
         text = text.replace(secret, redact.MASK)
-    return text
+    return redact.mask(text)
 
 
 class _ScrubbingFormatter(LambdaPowertoolsFormatter):

@@ -17,6 +17,8 @@ DATABASE_SECRET_MAX_AGE = "DATABASE_SECRET_MAX_AGE"
 DB_CONNECT_TIMEOUT = "DB_CONNECT_TIMEOUT"
 DB_STATEMENT_TIMEOUT_MS = "DB_STATEMENT_TIMEOUT_MS"
 DB_PREPARED_STATEMENTS = "DB_PREPARED_STATEMENTS"
+DB_REQUEST_DEADLINE_MS = "DB_REQUEST_DEADLINE_MS"
+MIGRATION_LOCK_TIMEOUT_MS = "MIGRATION_LOCK_TIMEOUT_MS"
 CORS_ORIGINS = "CORS_ORIGINS"
 VIN_CHECK_DIGIT = "VIN_CHECK_DIGIT"
 LOG_LEVEL = "LOG_LEVEL"
@@ -41,6 +43,8 @@ class Settings:
     db_connect_timeout: int = 5
     db_statement_timeout_ms: int = 5000
     db_prepared_statements: bool = False
+    db_request_deadline_ms: int = 8000
+    migration_lock_timeout_ms: int = 3000
     cors_origins: tuple[str, ...] = ("*",)
     vin_check_digit: bool = True
     log_level: str = "INFO"
@@ -66,6 +70,8 @@ class Settings:
             db_connect_timeout=_integer(env, DB_CONNECT_TIMEOUT, 5, minimum=1),
             db_statement_timeout_ms=_integer(env, DB_STATEMENT_TIMEOUT_MS, 5000, minimum=0),
             db_prepared_statements=_flag(env, DB_PREPARED_STATEMENTS, default=False),
+            db_request_deadline_ms=_integer(env, DB_REQUEST_DEADLINE_MS, 8000, minimum=1),
+            migration_lock_timeout_ms=_integer(env, MIGRATION_LOCK_TIMEOUT_MS, 3000, minimum=0),
             cors_origins=_origins(env.get(CORS_ORIGINS, "")),
             vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=True),
             log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),

@@ -2,7 +2,8 @@
 
 Lambda event (every key optional): `{"limit": 5, "csv_path": "s3://bucket/key" | "path",
 "dry_run": false}`. Command line: `python -m shared.seed --limit 10`, `--limit -1` for every row,
-`--csv-path path/or/s3://bucket/key`, `--dry-run`. Without a path the bundled sample is read.
+`--csv-path path/or/s3://bucket/key` (the whole file unless `--limit` is given), `--dry-run`.
+Without a path the bundled sample is read (5 rows unless `--limit` is given).
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
 from shared.data.database import Database
-from shared.errors import AppError, SeedError
-from shared.ops import telemetry
+from shared.errors import SeedError
+from shared.ops import cli, events, telemetry
 from shared.ops.settings import get_settings
 from shared.runtime import get_database, local_database
 from shared.seed import sources
@@ -25,20 +28,34 @@ DEFAULT_LIMIT = 5
 ALL_ROWS = -1
 
 
+class SeedEvent(BaseModel):
+    """The seed function's event; every key optional, no other key allowed."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    limit: Annotated[StrictInt, Field(ge=ALL_ROWS)] = DEFAULT_LIMIT
+    csv_path: StrictStr | None = None
+    dry_run: StrictBool = False
+
+    @field_validator("csv_path")
+    @classmethod
+    def _not_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("blank")
+        return value
+
+
+_MESSAGES = {
+    "limit": "limit must be a whole number of rows, or -1 for all, got {value!r}",
+    "csv_path": "csv_path must be a file path or s3://bucket/key",
+    "dry_run": "dry_run must be true or false",
+}
+
+
 def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     """Carry out one seed event and return its JSON-ready summary; failures raise."""
-    unknown = set(event) - {"limit", "csv_path", "dry_run"}
-    if unknown:
-        raise SeedError(f"unknown keys in the seed event: {', '.join(sorted(unknown))}")
-    limit = event.get("limit", DEFAULT_LIMIT)
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < ALL_ROWS:
-        raise SeedError(f"limit must be a whole number of rows, or -1 for all, got {limit!r}")
-    location = event.get("csv_path")
-    if location is not None and (not isinstance(location, str) or not location.strip()):
-        raise SeedError("csv_path must be a file path or s3://bucket/key")
-    dry_run = event.get("dry_run", False)
-    if not isinstance(dry_run, bool):
-        raise SeedError("dry_run must be true or false")
+    parsed = events.parse(SeedEvent, event, name="seed", messages=_MESSAGES, error=SeedError)
+    limit, location, dry_run = parsed.limit, parsed.csv_path, parsed.dry_run
     report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit)
     in_lambda = get_settings().lambda_function_name is not None
     with sources.open_source(location, packaged_only=in_lambda) as stream:
@@ -57,21 +74,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--limit",
         type=int,
-        default=DEFAULT_LIMIT,
-        help=f"data rows to read from the top of the file, -1 for all (default {DEFAULT_LIMIT})",
+        help="data rows to read from the top of the file, -1 for all (default: every row of a "
+        f"--csv-path file, {DEFAULT_LIMIT} of the bundled sample)",
     )
     parser.add_argument("--csv-path", help="a CSV file or s3://bucket/key (default: the sample)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     args = parser.parse_args(argv)
-    if args.limit < ALL_ROWS:
+    if args.limit is not None and args.limit < ALL_ROWS:
         parser.error(f"--limit must be -1 (all rows) or more, got {args.limit}")
+    if args.limit is None:  # a file of one's own is imported whole; the sample, 5 rows of it
+        args.limit = DEFAULT_LIMIT if args.csv_path is None else ALL_ROWS
     event = {"limit": args.limit, "csv_path": args.csv_path, "dry_run": args.dry_run}
-    try:
+    with cli.reported("seed"):
         db = None if args.dry_run else local_database()
         summary = run({k: v for k, v in event.items() if v is not None}, db)
-    except AppError as err:
-        parser.exit(1, f"seed: {err}\n")
-    print(json.dumps(summary, indent=2, ensure_ascii=False))
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
 
 
 if __name__ == "__main__":
