@@ -75,7 +75,7 @@ def rows(database_url: str, *, runs: int = 9) -> list[Row]:
 FIRST = """
 import time
 from functions import get_vehicle
-from tests.fixtures.events import LambdaContext, http_api_event
+from shared.dev.events import LambdaContext, http_api_event
 event = http_api_event("GET", "/api/vehicles/1HGCM82633A004352")
 start = time.perf_counter()
 answer = get_vehicle.handler(event, LambdaContext())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.stats import Row, Sample
 from shared.data.database import Database
-from tests.fixtures.exports import generate_export
+from shared.dev.exports import generate_export
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from psycopg import ClientCursor
 from bench.stats import Row, per_call_us, ratio_row
 from shared.data import vehicles
 from shared.data.models import VehicleCreate
+from shared.dev.events import LambdaContext, http_api_event
+from shared.dev.factories import make_vin, new_vehicle
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
-from tests.fixtures.api import make_vin, new_vehicle
-from tests.fixtures.events import LambdaContext, http_api_event
 
 CONTEXT = LambdaContext()
 

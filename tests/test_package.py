@@ -26,6 +26,7 @@ SERVERLESS = REPO / "node_modules" / ".bin" / "osls"
 ZIP_NAME = "vehicle-inventory.zip"
 MAX_ZIP_BYTES = 15 * 1024 * 1024
 PACKAGED_DIRS = ("functions", "shared", "migrations")
+LOCAL_ONLY = "shared/dev/"  # development helpers, kept out of the zip
 
 # Top-level names that must never reach the zip: our development tree and the dev-only tools
 # from requirements-dev.txt (boto3 and botocore come with the Lambda runtime).
@@ -130,12 +131,16 @@ def zip_names(package: Package) -> list[str]:
 
 
 def source_files() -> set[str]:
-    """Files under the packaged directories of the work tree, minus bytecode caches."""
+    """Files under the packaged directories of the work tree, minus bytecode caches and the
+    local-only helpers."""
     return {
         path.relative_to(REPO).as_posix()
         for directory in PACKAGED_DIRS
         for path in (REPO / directory).rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and not path.relative_to(REPO).as_posix().startswith(LOCAL_ONLY)
     }
 
 
@@ -152,6 +157,10 @@ def test_zip_is_under_the_size_budget(arm64_package: Package) -> None:
 def test_zip_holds_every_source_file_and_sample_csv(arm64_package: Package) -> None:
     missing = source_files() - set(zip_names(arm64_package))
     assert not missing
+
+
+def test_zip_leaves_out_the_local_only_helpers(arm64_package: Package) -> None:
+    assert [name for name in zip_names(arm64_package) if name.startswith(LOCAL_ONLY)] == []
 
 
 def test_zip_holds_every_handler_module(arm64_package: Package) -> None:
