@@ -10,7 +10,7 @@ STAGE ?= dev
 # osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
 SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
 
-.PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
+.PHONY: help install dev test lint fmt typecheck pytest test-runtime bench migrate seed db-stop package deploy clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,16 @@ migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 
 seed: $(INSTALLED) ## load the bundled sample (ARGS="--limit -1", "--csv-path s3://b/k", "--dry-run")
 	$(BIN)/python -m shared.seed $(ARGS)
 
+# shared/api/eager.py drives coroutines with asyncio internals and overrides Mangum.__call__:
+# its tests also run on the Lambda runtime's Python with the pinned Mangum (pure Python both).
+RUNTIME_PYTHON ?= python3.12
+RUNTIME_VENV := .venv-runtime
+test-runtime: ## the eager ASGI cycle's tests on the Lambda runtime's Python (RUNTIME_PYTHON)
+	@test -x $(RUNTIME_VENV)/bin/python || $(RUNTIME_PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		"$$(grep -E '^mangum==' requirements.txt)" "$$(grep -E '^pytest==' requirements-dev.txt)"
+	$(RUNTIME_VENV)/bin/python -m pytest -q -p no:cacheprovider --noconftest tests/test_eager.py
+
 bench: install ## benchmarks against floors measured in the same run (several minutes)
 	$(BIN)/python -m bench
 
@@ -82,4 +92,4 @@ db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 
 clean: ## remove the virtualenv, node_modules, caches and the embedded databases
 	-$(BIN)/python -m shared.dev.postgres stop
-	rm -rf $(VENV) node_modules .serverless .pgdata .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(RUNTIME_VENV) node_modules .serverless .pgdata .pytest_cache .mypy_cache .ruff_cache
