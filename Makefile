@@ -17,8 +17,8 @@ SAM := env SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 # As osls's --param (SAM_PARAMS="--param architecture=x86_64"), for sam-template and sam build.
 SAM_PARAMS ?=
 
-.PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
-.PHONY: sam-install sam-template sam-build
+.PHONY: help install dev test lint fmt typecheck pytest test-runtime bench migrate seed db-stop package
+.PHONY: deploy clean sam-install sam-template sam-build
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,16 @@ migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 
 seed: $(INSTALLED) ## load the bundled sample (ARGS="--limit -1", "--csv-path s3://b/k", "--dry-run")
 	$(BIN)/python -m shared.seed $(ARGS)
 
+# shared/api/eager.py drives coroutines with asyncio internals and overrides Mangum.__call__:
+# its tests also run on the Lambda runtime's Python with the pinned Mangum (pure Python both).
+RUNTIME_PYTHON ?= python3.12
+RUNTIME_VENV := .venv-runtime
+test-runtime: ## the eager ASGI cycle's tests on the Lambda runtime's Python (RUNTIME_PYTHON)
+	@test -x $(RUNTIME_VENV)/bin/python || $(RUNTIME_PYTHON) -m venv $(RUNTIME_VENV)
+	$(RUNTIME_VENV)/bin/pip install --quiet --disable-pip-version-check \
+		"$$(grep -E '^mangum==' requirements.txt)" "$$(grep -E '^pytest==' requirements-dev.txt)"
+	$(RUNTIME_VENV)/bin/python -m pytest -q -p no:cacheprovider --noconftest tests/test_eager.py
+
 bench: install ## benchmarks against floors measured in the same run (several minutes)
 	$(BIN)/python -m bench
 
@@ -113,5 +123,5 @@ db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 
 clean: ## remove the virtualenv, node_modules, caches and the embedded databases
 	-$(BIN)/python -m shared.dev.postgres stop
-	rm -rf $(VENV) $(SAM_VENV) node_modules .serverless .aws-sam .pgdata .pytest_cache .mypy_cache \
-		.ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(RUNTIME_VENV) node_modules .serverless .aws-sam .pgdata .pytest_cache \
+		.mypy_cache .ruff_cache

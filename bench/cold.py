@@ -12,6 +12,7 @@ from bench.stats import Row, Sample, ratio_row
 
 PROJECT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ["health", "list_vehicles", "get_vehicle", "create_vehicle", "docs", "migrate", "seed"]
+MAX_RATIO = 1.15  # every function at most this many times the bare imports
 FLOOR = "import fastapi, mangum, psycopg, pydantic"
 # Settings are read as a cold start would; no database connection is opened at import. Peak RSS
 # is /proc's VmHWM: getrusage's ru_maxrss survives exec, so it would report the parent's peak.
@@ -36,7 +37,7 @@ def _spawn(code: str, env: dict[str, str]) -> tuple[float, float]:
     return elapsed_ms, int(out.strip().splitlines()[-1]) / 1024
 
 
-def rows(database_url: str, *, runs: int = 9) -> list[Row]:
+def rows(database_url: str, *, runs: int = 9, label: str = "") -> list[Row]:
     """Each run spawns the floor and every function in turn, so load drift hits them alike."""
     env = {**os.environ, "DATABASE_URL": database_url}
     settings = "from shared.ops.settings import get_settings; get_settings()"
@@ -54,19 +55,19 @@ def rows(database_url: str, *, runs: int = 9) -> list[Row]:
             peaks[name].append(peak)
     floor = Sample(tuple(times.pop("floor")), "ms")
     floor_rss = Sample(tuple(peaks.pop("floor")), "MB")
-    result = [Row("cold init floor: bare imports", floor, note=f"peak RSS {floor_rss}")]
+    result = [Row(f"{label}cold init floor: bare imports", floor, note=f"peak RSS {floor_rss}")]
     for name, values in times.items():
         rss = Sample(tuple(peaks[name]), "MB")
         result.append(
             ratio_row(
-                f"cold init functions.{name}",
+                f"{label}cold init functions.{name}",
                 Sample(tuple(values), "ms"),
                 floor,
-                at_most=1.25,
+                at_most=MAX_RATIO,
                 note=f"peak RSS {rss}",
             )
         )
-    result.append(_first_invocation(env, runs))
+    result.append(_first_invocation(env, runs, label))
     return result
 
 
@@ -75,7 +76,7 @@ def rows(database_url: str, *, runs: int = 9) -> list[Row]:
 FIRST = """
 import time
 from functions import get_vehicle
-from tests.fixtures.events import LambdaContext, http_api_event
+from shared.dev.events import LambdaContext, http_api_event
 event = http_api_event("GET", "/api/vehicles/1HGCM82633A004352")
 start = time.perf_counter()
 answer = get_vehicle.handler(event, LambdaContext())
@@ -83,7 +84,7 @@ print(f"FIRST {(time.perf_counter() - start) * 1e3} {answer['statusCode']}")
 """
 
 
-def _first_invocation(env: dict[str, str], runs: int) -> Row:
+def _first_invocation(env: dict[str, str], runs: int, label: str) -> Row:
     firsts = []
     for _ in range(runs):
         out = _python(FIRST, env)
@@ -91,5 +92,6 @@ def _first_invocation(env: dict[str, str], runs: int) -> Row:
         assert status in ("200", "404"), out
         firsts.append(float(elapsed))
     return Row(
-        "first invocation after import (connect + by-VIN query)", Sample(tuple(firsts), "ms")
+        f"{label}first invocation after import (connect + by-VIN query)",
+        Sample(tuple(firsts), "ms"),
     )

@@ -7,7 +7,7 @@ import time
 
 from bench.stats import Row, Sample
 from shared.data.database import Database
-from tests.fixtures.events import LambdaContext, http_api_event
+from shared.dev.events import LambdaContext, http_api_event
 
 # A million rows in one statement: created_at spread over time with groups of ten sharing a
 # timestamp (as one seed run does), so the VIN tie-break is exercised too.

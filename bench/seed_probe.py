@@ -1,4 +1,5 @@
-"""One seeding run in a fresh process, printing `seconds peak_rss_mb` (run by bench.seeding).
+"""One seeding run in a fresh process, printing `seconds peak_rss_mb rss_growth_mb` (run by
+bench.seeding): the growth is the peak during the load over the resident size just before it.
 
 `python -m bench.seed_probe ours|raw CSV DATABASE_URL`: `ours` is the seed function's code path;
 `raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation.
@@ -12,7 +13,7 @@ import time
 
 import psycopg
 
-from bench.memory import peak_rss_kb
+from bench.memory import peak_rss_kb, rss_kb
 from shared.data.database import Database
 from shared.ops.settings import Settings
 from shared.seed.commands import run
@@ -44,10 +45,12 @@ def ours(path: str, url: str) -> None:
 
 def main() -> None:
     kind, path, url = sys.argv[1:4]
+    before = rss_kb()
     start = time.perf_counter()
     {"raw": raw, "ours": ours}[kind](path, url)
     elapsed = time.perf_counter() - start
-    print(f"{elapsed} {peak_rss_kb() / 1024}")
+    peak = peak_rss_kb()
+    print(f"{elapsed} {peak / 1024} {(peak - before) / 1024}")
 
 
 if __name__ == "__main__":

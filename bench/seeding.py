@@ -1,4 +1,9 @@
-"""Seeding a generated dealership export: rows/s and peak RSS, against a raw COPY floor."""
+"""Seeding a generated dealership export: rows/s and memory, against a raw COPY floor.
+
+Each run is a fresh process (`bench.seed_probe`), ours and the raw COPY interleaved. Memory is
+the growth of the resident set during the load (peak over the size just before it), so the
+imports do not count and a loader that holds every row (or every VIN) shows up as it grows.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,14 @@ from pathlib import Path
 
 from bench.stats import Row, Sample
 from shared.data.database import Database
-from tests.fixtures.exports import generate_export
+from shared.dev.exports import generate_export
 
 PROJECT = Path(__file__).resolve().parent.parent
+MIN_RATIO = 0.9  # ours at least this share of the raw COPY's rows/s
+MAX_GROWTH_MB = 20
 
 
-def _probe(kind: str, path: Path, url: str) -> tuple[float, float]:
+def _probe(kind: str, path: Path, url: str) -> tuple[float, float, float]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.seed_probe", kind, str(path), url],
         capture_output=True,
@@ -24,8 +31,8 @@ def _probe(kind: str, path: Path, url: str) -> tuple[float, float]:
         cwd=PROJECT,
         env={**os.environ, "LOG_LEVEL": "WARNING"},
     )
-    seconds, rss = out.stdout.split()[-2:]
-    return float(seconds), float(rss)
+    seconds, peak, growth = out.stdout.split()[-3:]
+    return float(seconds), float(peak), float(growth)
 
 
 def rows(
@@ -36,28 +43,37 @@ def rows(
         for size in sizes:
             path = generate_export(Path(tmp) / f"export-{size}.csv", size)
             mb = path.stat().st_size / 1e6
-            runs: dict[str, list[tuple[float, float]]] = {"raw": [], "ours": []}
+            runs: dict[str, list[tuple[float, float, float]]] = {"raw": [], "ours": []}
             for _ in range(repeats):
                 for kind in ("raw", "ours"):  # interleaved, so both see the same machine load
                     with db.transaction() as conn:
                         conn.execute("TRUNCATE vehicles")
                     runs[kind].append(_probe(kind, path, url))
-            raw_rate = Sample(tuple(size / s for s, _ in runs["raw"]), "rows/s")
-            our_rate = Sample(tuple(size / s for s, _ in runs["ours"]), "rows/s")
+            path.unlink()
+            raw_rate = Sample(tuple(size / s for s, _, _ in runs["raw"]), "rows/s")
+            our_rate = Sample(tuple(size / s for s, _, _ in runs["ours"]), "rows/s")
             ratio = our_rate.median / raw_rate.median
             result.append(
                 Row(
-                    f"seed {size:,} rows ({mb:.0f} MB) throughput",
+                    f"seed {size:,} rows ({mb:.0f} MB) throughput vs raw COPY",
                     our_rate,
                     raw_rate,
-                    ">= 0.7x floor",
-                    ratio >= 0.7,
+                    f">= {MIN_RATIO}x floor",
+                    ratio >= MIN_RATIO,
                 )
             )
-            rss = Sample(tuple(r for _, r in runs["ours"]), "MB")
-            raw_rss = Sample(tuple(r for _, r in runs["raw"]), "MB")
+            growth = Sample(tuple(g for _, _, g in runs["ours"]), "MB")
+            raw_growth = Sample(tuple(g for _, _, g in runs["raw"]), "MB")
+            peak = Sample(tuple(p for _, p, _ in runs["ours"]), "MB")
             result.append(
-                Row(f"seed {size:,} rows peak RSS", rss, raw_rss, "< 200 MB", rss.median < 200)
+                Row(
+                    f"seed {size:,} rows RSS growth during the load",
+                    growth,
+                    raw_growth,
+                    f"< {MAX_GROWTH_MB} MB",
+                    growth.median < MAX_GROWTH_MB,
+                    note=f"peak RSS {peak}",
+                )
             )
         with db.transaction() as conn:
             conn.execute("TRUNCATE vehicles")

@@ -58,6 +58,24 @@ def per_call_us(call: Callable[[], object], *, calls: int, repeats: int = 7) -> 
     return Sample(tuple(loops), "us")
 
 
+def interleaved(
+    calls: dict[str, Callable[[], object]], *, per_loop: int, repeats: int = 7
+) -> dict[str, Sample]:
+    """`per_call_us` for several variants at once: each round times one loop of each in turn,
+    so that load changes on a shared machine hit every variant alike."""
+    for call in calls.values():
+        for _ in range(max(50, per_loop // 10)):
+            call()
+    loops: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            for _ in range(per_loop):
+                call()
+            loops[name].append((time.perf_counter() - start) / per_loop * 1e6)
+    return {name: Sample(tuple(values), "us") for name, values in loops.items()}
+
+
 def ratio_row(figure: str, value: Sample, floor: Sample, *, at_most: float, note: str = "") -> Row:
     """A row whose target is `value <= at_most x floor`."""
     ratio = value.median / floor.median

@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-import pytest
+import psycopg
 
 from bench.stats import Row, Sample
-from tests.fixtures.api import make_vin, new_vehicle, round_trips
-from tests.fixtures.events import LambdaContext, http_api_event
+from shared.dev.events import LambdaContext, http_api_event
+from shared.dev.factories import make_vin, new_vehicle
+
+
+@contextmanager
+def _round_trips() -> Iterator[list[str]]:
+    """Every statement message sent while inside (as tests/fixtures/api.py's, without pytest)."""
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    psycopg.Cursor.execute = counted  # type: ignore[method-assign,assignment]
+    try:
+        yield sent
+    finally:
+        psycopg.Cursor.execute = execute  # type: ignore[method-assign]
 
 
 def rows() -> list[Row]:
@@ -33,7 +53,7 @@ def rows() -> list[Row]:
     result = []
     for name, handler, event in cases:
         handler(event, LambdaContext())  # the connection is open, as in a warm container
-        with pytest.MonkeyPatch.context() as patch, round_trips(patch) as sent:
+        with _round_trips() as sent:
             handler(event, LambdaContext())
         expected = 0 if name == "GET /health" else 1
         result.append(

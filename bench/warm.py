@@ -1,24 +1,34 @@
-"""Warm invocations of the HTTP functions in-process, against raw psycopg running the same SQL."""
+"""Warm invocations of the HTTP functions in-process, against what a user would otherwise deploy.
+
+Each route is measured four ways in the same interleaved rounds: ours (the real handler), the
+plain Mangum + FastAPI + pydantic peer and the Powertools resolver peer (`bench.peers`), and raw
+psycopg sending our statement on our kind of connection (what no handler can beat).
+"""
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
 from psycopg import ClientCursor
 
-from bench.stats import Row, per_call_us, ratio_row
+from bench import peers
+from bench.stats import Row, Sample, interleaved, ratio_row
 from shared.data import vehicles
 from shared.data.models import VehicleCreate
+from shared.dev.events import LambdaContext, http_api_event
+from shared.dev.factories import make_vin, new_vehicle
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
-from tests.fixtures.api import make_vin, new_vehicle
-from tests.fixtures.events import LambdaContext, http_api_event
 
 CONTEXT = LambdaContext()
+TARGET = 0.8  # ours at most this many times the FastAPI peer
+PEER = "FastAPI peer"
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 def _raw(url: str) -> Callable[[str, dict[str, Any]], Any]:
@@ -37,9 +47,9 @@ def _raw(url: str) -> Callable[[str, dict[str, Any]], Any]:
     return run
 
 
-def _invoke(
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]], event: dict[str, Any], status: int
-) -> Callable[[], None]:
+def _invoke(handler: Handler, event: dict[str, Any], status: int) -> Callable[[], None]:
+    event = copy.deepcopy(event)  # each its own: no handler sees another's changes
+
     def call() -> None:
         answer = handler(event, CONTEXT)
         assert answer["statusCode"] == status, answer
@@ -47,58 +57,93 @@ def _invoke(
     return call
 
 
-def rows(url: str, *, calls: int = 2000) -> list[Row]:
+def _posts(handler: Handler, vins: Iterator[int], count: int) -> Callable[[], None]:
+    # Events are built beforehand: building the request is not the handler's cost.
+    events = iter(
+        [
+            http_api_event("POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(n))))
+            for n in itertools.islice(vins, count)
+        ]
+    )
+
+    def call() -> None:
+        answer = handler(next(events), CONTEXT)
+        assert answer["statusCode"] == 201, answer
+
+    return call
+
+
+def _route_rows(route: str, samples: dict[str, Sample], label: str) -> list[Row]:
+    ours, peer = samples.pop("ours"), samples[PEER]
+    others = ", ".join(
+        f"{name} {sample} ({ours.median / sample.median:.2f}x)" for name, sample in samples.items()
+    )
+    result = [
+        ratio_row(f"{label}warm {route}: ours vs {PEER}", ours, peer, at_most=TARGET, note=others)
+    ]
+    result += [Row(f"{label}warm {route}: {name}", sample) for name, sample in samples.items()]
+    return result
+
+
+def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> list[Row]:
     from functions import create_vehicle, get_vehicle, health, list_vehicles  # noqa: PLC0415
 
     raw = _raw(url)
+    fastapi, powertools = peers.fastapi_handler(url), peers.powertools_handler(url)
     db = get_database()
+    with db.transaction() as conn:
+        conn.execute("TRUNCATE vehicles")
     for serial in range(200):
         vehicles.insert(db=db, vehicle=VehicleCreate(**new_vehicle(vin=make_vin(serial))))
     vin = make_vin(7)
     result: list[Row] = []
 
-    floor = per_call_us(lambda: raw(vehicles.GET_BY_VIN, {"vin": vin}), calls=calls)
-    value = per_call_us(
-        _invoke(get_vehicle.handler, http_api_event("GET", f"/api/vehicles/{vin}"), 200),
-        calls=calls,
+    by_vin = http_api_event("GET", f"/api/vehicles/{vin}")
+    samples = interleaved(
+        {
+            "ours": _invoke(get_vehicle.handler, by_vin, 200),
+            PEER: _invoke(fastapi, by_vin, 200),
+            "Powertools peer": _invoke(powertools, by_vin, 200),
+            "raw psycopg": lambda: raw(vehicles.GET_BY_VIN, {"vin": vin}),
+        },
+        per_loop=calls,
+        repeats=repeats,
     )
-    result.append(ratio_row("warm GET /api/vehicles/{vin}", value, floor, at_most=2.5))
-    # For reference only: what the same SELECT costs with psycopg's defaults (server-side binding,
-    # prepared after five runs, no statement timeout), which a transaction pooler does not allow.
-    direct = psycopg.connect(url, autocommit=True)
-    naive = per_call_us(
-        lambda: direct.execute(vehicles.GET_BY_VIN, {"vin": vin}).fetchone(), calls=calls
-    )
-    result.append(
-        Row("reference: the by-VIN SELECT with psycopg defaults (not pooler-safe)", naive)
-    )
-    direct.close()
+    result += _route_rows("GET /api/vehicles/{vin}", samples, label)
 
+    page = http_api_event("GET", "/api/vehicles", query="page=1&page_size=10")
     params = {"page": 1, "page_size": 10, "offset": 0}
-    floor = per_call_us(lambda: raw(vehicles.LIST_PAGE, params), calls=calls)
-    event = http_api_event("GET", "/api/vehicles", query="page=1&page_size=10")
-    value = per_call_us(_invoke(list_vehicles.handler, event, 200), calls=calls)
-    result.append(ratio_row("warm GET /api/vehicles?page=1", value, floor, at_most=2.5))
+    samples = interleaved(
+        {
+            "ours": _invoke(list_vehicles.handler, page, 200),
+            PEER: _invoke(fastapi, page, 200),
+            "Powertools peer": _invoke(powertools, page, 200),
+            "raw psycopg": lambda: raw(vehicles.LIST_PAGE, params),
+        },
+        per_loop=calls,
+        repeats=repeats,
+    )
+    result += _route_rows("GET /api/vehicles?page=1", samples, label)
 
     serials = itertools.count(10_000)
-    floor = per_call_us(
-        lambda: raw(vehicles.INSERT, {**new_vehicle(vin=make_vin(next(serials)))}), calls=calls // 4
+    posts = calls // 4
+    count = repeats * posts + max(50, posts // 10)
+    samples = interleaved(
+        {
+            "ours": _posts(create_vehicle.handler, serials, count),
+            PEER: _posts(fastapi, serials, count),
+            "Powertools peer": _posts(powertools, serials, count),
+            "raw psycopg": lambda: raw(vehicles.INSERT, new_vehicle(vin=make_vin(next(serials)))),
+        },
+        per_loop=posts,
+        repeats=repeats,
     )
-    # Events are built beforehand: reading the captured event file is not the handler's cost.
-    events = iter(
-        [
-            http_api_event("POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(n))))
-            for n in itertools.islice(serials, 8 * calls // 4 + 100)
-        ]
+    result += _route_rows("POST /api/vehicles", samples, label)
+
+    samples = interleaved(
+        {"ours": _invoke(health.handler, http_api_event("GET", "/health"), 200)},
+        per_loop=calls,
+        repeats=repeats,
     )
-
-    def create() -> None:
-        answer = create_vehicle.handler(next(events), CONTEXT)
-        assert answer["statusCode"] == 201, answer
-
-    value = per_call_us(create, calls=calls // 4)
-    result.append(ratio_row("warm POST /api/vehicles", value, floor, at_most=2.5))
-
-    value = per_call_us(_invoke(health.handler, http_api_event("GET", "/health"), 200), calls=calls)
-    result.append(Row("warm GET /health (no database)", value))
+    result.append(Row(f"{label}warm GET /health (no database)", samples["ours"]))
     return result

@@ -133,7 +133,8 @@ def zip_names(package: Package) -> list[str]:
 
 
 def source_files() -> set[str]:
-    """Files under the packaged directories of the work tree, minus bytecode caches."""
+    """Files under the packaged directories of the work tree, minus bytecode caches and the
+    local-only helpers."""
     return {
         relative
         for directory in PACKAGED_DIRS
@@ -156,6 +157,10 @@ def test_zip_is_under_the_size_budget(arm64_package: Package) -> None:
 def test_zip_holds_every_source_file_and_sample_csv(arm64_package: Package) -> None:
     missing = source_files() - set(zip_names(arm64_package))
     assert not missing
+
+
+def test_zip_leaves_out_the_local_only_helpers(arm64_package: Package) -> None:
+    assert [name for name in zip_names(arm64_package) if name.startswith(LOCAL_ONLY_DIRS)] == []
 
 
 def test_zip_holds_every_handler_module(arm64_package: Package) -> None:

@@ -11,12 +11,16 @@ are served one at a time: fine there.)
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import re
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from shared.api.app import JSON, error_responses, json_response
+from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.schemas import HealthStatus, VehiclePage
 from shared.data import readiness as readiness_check
 from shared.data import vehicles
@@ -25,6 +29,9 @@ from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
 from shared.runtime import get_database
 
 MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 10
+# The page numbers the fast path takes as they are; any other spelling goes to FastAPI.
+_PLAIN_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 _OK = b'{"status":"ok"}'
 _READY = b'{"status":"ready"}'
 _LOCATION = {
@@ -47,7 +54,7 @@ async def readiness() -> Response:
 
 async def list_page(
     page: Annotated[int, Query(ge=1, description="from 1; past the end: no items")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> Response:
     """One page of the inventory, newest first (ties by VIN), with the total."""
     return json_response(vehicles.list_page(db=get_database(), page=page, page_size=page_size))
@@ -62,9 +69,13 @@ async def vehicle_by_vin(
 
 async def _require_json(request: Request) -> None:
     # Runs before the body is validated: a form post gets this, not a list of missing fields.
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = _media_type(request)
     if content_type != JSON and not content_type.endswith("+json"):
         raise HTTPException(415, "Content-Type must be application/json.")
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
 async def create(vehicle: VehicleCreate, request: Request) -> Response:
@@ -72,6 +83,41 @@ async def create(vehicle: VehicleCreate, request: Request) -> Response:
     body = vehicles.insert(db=get_database(), vehicle=vehicle)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
     return json_response(body, 201, {"Location": location})
+
+
+# Fast paths (see shared.api.fast_route): the arguments of a plainly valid request, else None.
+
+
+@fast_path(vehicle_by_vin)
+async def _vin_arguments(request: Request) -> dict[str, Any] | None:
+    return {"vin": request.path_params["vin"]}  # any text: FastAPI would not refuse it either
+
+
+@fast_path(list_page)
+async def _page_arguments(request: Request) -> dict[str, Any] | None:
+    arguments: dict[str, Any] = {"page": 1, "page_size": DEFAULT_PAGE_SIZE}
+    for name, highest in (("page", None), ("page_size", MAX_PAGE_SIZE)):
+        values = request.query_params.getlist(name)
+        if not values:
+            continue
+        if len(values) > 1 or not _PLAIN_NUMBER.fullmatch(values[0]):
+            return None
+        number = int(values[0])
+        if highest is not None and number > highest:
+            return None
+        arguments[name] = number
+    return arguments
+
+
+@fast_path(create, dependencies=(_require_json,))
+async def _create_arguments(request: Request) -> dict[str, Any] | None:
+    if _media_type(request) != JSON:  # _require_json's 415, and +json types, FastAPI's way
+        return None
+    try:  # parsed and validated as FastAPI does: json.loads, then the model in Python mode
+        vehicle = VehicleCreate.model_validate(json.loads(await request.body()))
+    except (ValueError, ValidationError):  # FastAPI answers with its own 400 or 422
+        return None
+    return {"vehicle": vehicle, "request": request}
 
 
 def health_router() -> APIRouter:
@@ -86,7 +132,7 @@ def health_router() -> APIRouter:
 
 def list_router() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
-    router = APIRouter(tags=["vehicles"])
+    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
     router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
         list_page
     )
@@ -96,7 +142,7 @@ def list_router() -> APIRouter:
 
 def get_router() -> APIRouter:
     """GET /api/vehicles/{vin}."""
-    router = APIRouter(tags=["vehicles"])
+    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
     router.get(
         "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
     )(vehicle_by_vin)
@@ -105,7 +151,7 @@ def get_router() -> APIRouter:
 
 def create_router() -> APIRouter:
     """POST /api/vehicles."""
-    router = APIRouter(tags=["vehicles"])
+    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
     router.post(
         "/api/vehicles",
         status_code=201,

@@ -1,5 +1,6 @@
 """Local-only development helpers, never imported in Lambda nor packaged: the embedded
-PostgreSQL (pgserver), and the AWS SAM template generator and build (from serverless.yml).
+PostgreSQL (pgserver), API Gateway events, generated dealer exports and vehicle factories shared
+by the tests and `make bench`, and the AWS SAM template generator and build (from serverless.yml).
 
-May import: third-party development packages (pgserver, PyYAML), psycopg and `shared.ops`.
+May import: `shared.data`, `shared.ops`, psycopg and development packages (pgserver, PyYAML).
 """
