@@ -218,7 +218,7 @@ def invoke_local(function: str, data: dict[str, Any], database_url: str) -> str:
 
 def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
     out = invoke_local("migrate", {"action": "status"}, database_url)
-    assert '"current": "0002"' in out
+    assert '"current": "0003"' in out
 
 
 def test_invoke_local_runs_the_seed_function(database_url: str) -> None:

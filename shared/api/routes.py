@@ -17,7 +17,9 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from shared.api import security
 from shared.api.app import JSON, error_responses, json_response
+from shared.auth.access import Caller
 from shared.data import vehicles
 from shared.data import vin as vins
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehiclePage
@@ -41,6 +43,11 @@ class HealthStatus(BaseModel):
 async def liveness() -> Response:
     """The function runs; the database is not touched."""
     return Response(_OK, media_type=JSON)
+
+
+async def liveness_head() -> Response:
+    """HEAD /health: the same answer without a body (load balancers and uptime checks)."""
+    return Response(status_code=200, media_type=JSON)
 
 
 async def readiness() -> Response:
@@ -71,9 +78,14 @@ async def _require_json(request: Request) -> None:
         raise HTTPException(415, "Content-Type must be application/json.")
 
 
-async def create(vehicle: VehicleCreate, request: Request) -> Response:
-    """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case."""
-    body = vehicles.insert(db=get_database(), vehicle=vehicle)
+async def create(
+    vehicle: VehicleCreate, request: Request, caller: Annotated[Caller, Depends(security.writer)]
+) -> Response:
+    """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case.
+
+    Needs a credential: a Supabase access token granting a write role, or an API key."""
+    db = get_database()
+    body = vehicles.insert(db=db, vehicle=vehicle, api_key_hash=caller.api_key_hash)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
     return json_response(body, 201, {"Location": location})
 
@@ -82,6 +94,7 @@ def health() -> APIRouter:
     """GET /health and GET /health/ready."""
     router = APIRouter(tags=["health"])
     router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
+    router.head("/health", include_in_schema=False)(liveness_head)
     router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
         readiness
     )
@@ -90,19 +103,25 @@ def health() -> APIRouter:
 
 def list_vehicles() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
-    router = APIRouter(tags=["vehicles"])
-    router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
-        list_page
-    )
+    router = APIRouter(tags=["vehicles"], dependencies=[Depends(security.reader)])
+    router.get(
+        "/api/vehicles",
+        response_model=VehiclePage,
+        responses=error_responses(*security.READ_ERRORS, 500, 503),
+        openapi_extra=security.READ_SECURITY,
+    )(list_page)
     router.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)(list_page)
     return router
 
 
 def get_vehicle() -> APIRouter:
     """GET /api/vehicles/{vin}."""
-    router = APIRouter(tags=["vehicles"])
+    router = APIRouter(tags=["vehicles"], dependencies=[Depends(security.reader)])
     router.get(
-        "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
+        "/api/vehicles/{vin}",
+        response_model=Vehicle,
+        responses=error_responses(*security.READ_ERRORS, 404, 500, 503),
+        openapi_extra=security.READ_SECURITY,
     )(vehicle_by_vin)
     return router
 
@@ -117,7 +136,7 @@ def create_vehicle() -> APIRouter:
         dependencies=[Depends(_require_json)],
         responses={
             201: {"headers": {"Location": _LOCATION}},
-            **error_responses(400, 409, 413, 415, 500, 503),
+            **error_responses(400, 401, 403, 409, 413, 415, 500, 503),
         },
     )(create)
     return router
