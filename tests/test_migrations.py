@@ -58,7 +58,9 @@ def write(directory: Path, name: str, up: str, down: str = "", *, marker: str = 
     return path
 
 
-def test_up_applies_every_file_in_order_and_status_reports_them(database: Database, migrations_dir: Path) -> None:
+def test_up_applies_every_file_in_order_and_status_reports_them(
+    database: Database, migrations_dir: Path
+) -> None:
     summary = Migrator(database, migrations_dir).up()
     assert summary["applied_now"] == ["0001_create_vehicles.sql", "0002_vehicle_count.sql"]
     assert summary["current"] == "0002"
@@ -75,7 +77,8 @@ def test_a_second_up_applies_nothing(database: Database) -> None:
 
 
 def test_up_to_a_target_stops_there_and_down_to_a_target_reverts_above_it(
-    database: Database, migrations_dir: Path,
+    database: Database,
+    migrations_dir: Path,
 ) -> None:
     assert Migrator(database, migrations_dir).up("0001")["pending"] == ["0002_vehicle_count.sql"]
     Migrator(database, migrations_dir).up()
@@ -87,11 +90,14 @@ def test_up_to_a_target_stops_there_and_down_to_a_target_reverts_above_it(
 
 
 def test_down_reverts_one_step_by_default_and_all_the_way_with_target_zero(
-    database: Database, migrations_dir: Path,
+    database: Database,
+    migrations_dir: Path,
 ) -> None:
     Migrator(database, migrations_dir).up()
     assert Migrator(database, migrations_dir).down()["reverted_now"] == ["0002_vehicle_count.sql"]
-    assert Migrator(database, migrations_dir).down(target="0")["reverted_now"] == ["0001_create_vehicles.sql"]
+    assert Migrator(database, migrations_dir).down(target="0")["reverted_now"] == [
+        "0001_create_vehicles.sql"
+    ]
     assert {"vehicles", "vehicle_count"}.isdisjoint(tables(database))
     assert Migrator(database, migrations_dir).status()["current"] is None
 
@@ -191,7 +197,9 @@ def test_two_concurrent_runs_apply_each_file_exactly_once(
     assert applied == sorted(m.file_name for m in load(migrations_dir))
 
 
-def test_a_run_waits_for_a_live_lease_and_takes_over_an_expired_one(database: Database, migrations_dir: Path) -> None:
+def test_a_run_waits_for_a_live_lease_and_takes_over_an_expired_one(
+    database: Database, migrations_dir: Path
+) -> None:
     Migrator(database, migrations_dir).status()
     with database.transaction() as conn:
         conn.execute(
