@@ -10,7 +10,7 @@ STAGE ?= dev
 # osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
 SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
 
-.PHONY: help install dev test lint fmt typecheck pytest bench migrate seed db-stop package deploy clean
+.PHONY: help install dev test lint fmt typecheck pytest bench migrate seed keys db-stop package deploy clean
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,7 +34,12 @@ dev: install ## migrate and seed the embedded database, serve the API on http://
 	fi; \
 	$(BIN)/python -m shared.migrations up > /dev/null && \
 	$(BIN)/python -m shared.seed --limit -1 > /dev/null && \
+	key="$$($(BIN)/python -m shared.auth keys create "make dev" --quiet)" && \
 	echo "API on http://127.0.0.1:3000 (Swagger UI: /docs); Ctrl-C stops it" && \
+	case "$${AUTH_WRITE:-on}" in off|false|no|0) \
+		echo "Write auth is OFF (AUTH_WRITE=$${AUTH_WRITE}): anyone can POST.";; \
+	*) echo "Writes need a credential. Development API key (Authorize -> ApiKey, or X-API-Key):" && \
+		echo "  $$key";; esac && \
 	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 --httpPort 3000
 
 test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
@@ -59,6 +64,9 @@ migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 
 seed: $(INSTALLED) ## load the bundled sample (ARGS="--limit -1", "--csv-path s3://b/k", "--dry-run")
 	$(BIN)/python -m shared.seed $(ARGS)
 
+keys: $(INSTALLED) ## API keys (ARGS="create 'DMS feed'", "list", "revoke 3")
+	@eval '$(BIN)/python -m shared.auth keys $(or $(ARGS),list)'
+
 bench: install ## benchmarks against floors measured in the same run (several minutes)
 	$(BIN)/python -m bench
 
@@ -70,6 +78,12 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 	@case "$${CORS_ORIGINS:-}" in *" "*|*/,*|*/) \
 		echo "CORS_ORIGINS: no spaces or trailing slashes (API Gateway compares as written)" >&2; \
 		exit 1;; esac
+	@case "$$(tr '[:upper:]' '[:lower:]' <<<"$${AUTH_WRITE:-on}")" in off|false|no|0|"") \
+		if [ "$${I_UNDERSTAND_ANYONE_ON_THE_INTERNET_CAN_WRITE:-}" != "yes" ]; then \
+			echo "AUTH_WRITE=$${AUTH_WRITE:-}: refusing to deploy an API anyone can write to." >&2; \
+			echo "Set I_UNDERSTAND_ANYONE_ON_THE_INTERNET_CAN_WRITE=yes to deploy it anyway." >&2; \
+			exit 1; \
+		fi;; esac
 	$(SLS) deploy --stage $(STAGE)
 	@out="$$($(SLS) invoke --function migrate --stage $(STAGE) --data '{"action": "up"}' 2>&1)"; \
 	status=$$?; echo "$$out"; \

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 
+from psycopg import errors
+
 from shared.auth import keys
 from shared.errors import AppError
 from shared.runtime import local_database
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"revoked key {key_id} ({name})")
     except AppError as err:
         parser.exit(1, f"keys: {err}\n")
+    except errors.UndefinedTable:
+        parser.exit(1, "keys: no api_keys table: apply the migrations first (make migrate)\n")
     finally:
         db.close()
 
