@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
 import psycopg
 from psycopg import ClientCursor
 
+from bench import auth
 from bench.stats import Row, per_call_us, ratio_row
-from shared.data import vehicles
+from shared.data import credentials, vehicles
 from shared.data.models import VehicleCreate
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
@@ -50,6 +52,8 @@ def _invoke(
 def rows(url: str, *, calls: int = 2000) -> list[Row]:
     from functions import create_vehicle, get_vehicle, health, list_vehicles  # noqa: PLC0415
 
+    os.environ["AUTH_WRITE"] = "off"  # the POST rows below are the legacy, unauthenticated ones
+    get_settings.cache_clear()
     raw = _raw(url)
     db = get_database()
     for serial in range(200):
@@ -82,7 +86,10 @@ def rows(url: str, *, calls: int = 2000) -> list[Row]:
 
     serials = itertools.count(10_000)
     floor = per_call_us(
-        lambda: raw(vehicles.INSERT, {**new_vehicle(vin=make_vin(next(serials)))}), calls=calls // 4
+        lambda: raw(
+            credentials.trusted(vehicles.INSERT), {**new_vehicle(vin=make_vin(next(serials)))}
+        ),
+        calls=calls // 4,
     )
     # Events are built beforehand: reading the captured event file is not the handler's cost.
     events = iter(
@@ -101,4 +108,4 @@ def rows(url: str, *, calls: int = 2000) -> list[Row]:
 
     value = per_call_us(_invoke(health.handler, http_api_event("GET", "/health"), 200), calls=calls)
     result.append(Row("warm GET /health (no database)", value))
-    return result
+    return result + auth.rows(calls=calls // 4)
