@@ -17,8 +17,8 @@ SAM := env SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 # As osls's --param (SAM_PARAMS="--param architecture=x86_64"), for sam-template and sam build.
 SAM_PARAMS ?=
 
-.PHONY: help install dev test lint fmt typecheck pytest test-runtime bench migrate seed db-stop package
-.PHONY: deploy clean sam-install sam-template sam-build
+.PHONY: help install dev test lint fmt typecheck pytest test-runtime bench migrate seed keys db-stop
+.PHONY: package deploy clean sam-install sam-template sam-build
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,7 +49,12 @@ dev: install ## migrate and seed the embedded database, serve the API on http://
 	fi; \
 	$(BIN)/python -m shared.migrations up > /dev/null && \
 	$(BIN)/python -m shared.seed --limit -1 > /dev/null && \
+	key="$$($(BIN)/python -m shared.auth keys create "make dev" --quiet)" && \
 	echo "API on http://127.0.0.1:3000 (Swagger UI: /docs); Ctrl-C stops it" && \
+	case "$${AUTH_WRITE:-on}" in off|false|no|0) \
+		echo "Write auth is OFF (AUTH_WRITE=$${AUTH_WRITE}): anyone can POST.";; \
+	*) echo "Writes need a credential. Development API key (Authorize -> ApiKey, or X-API-Key):" && \
+		echo "  $$key";; esac && \
 	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 --httpPort 3000
 
 test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
@@ -84,6 +89,9 @@ test-runtime: ## the eager ASGI cycle's tests on the Lambda runtime's Python (RU
 		"$$(grep -E '^mangum==' requirements.txt)" "$$(grep -E '^pytest==' requirements-dev.txt)"
 	$(RUNTIME_VENV)/bin/python -m pytest -q -p no:cacheprovider --noconftest tests/test_eager.py
 
+keys: $(INSTALLED) ## API keys (ARGS="create 'DMS feed'", "list", "revoke 3")
+	@eval '$(BIN)/python -m shared.auth keys $(or $(ARGS),list)'
+
 bench: install ## benchmarks against floors measured in the same run (several minutes)
 	$(BIN)/python -m bench
 
@@ -95,6 +103,12 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 	@case "$${CORS_ORIGINS:-}" in *" "*|*/,*|*/) \
 		echo "CORS_ORIGINS: no spaces or trailing slashes (API Gateway compares as written)" >&2; \
 		exit 1;; esac
+	@case "$$(tr '[:upper:]' '[:lower:]' <<<"$${AUTH_WRITE:-on}")" in off|false|no|0|"") \
+		if [ "$${I_UNDERSTAND_ANYONE_ON_THE_INTERNET_CAN_WRITE:-}" != "yes" ]; then \
+			echo "AUTH_WRITE=$${AUTH_WRITE:-}: refusing to deploy an API anyone can write to." >&2; \
+			echo "Set I_UNDERSTAND_ANYONE_ON_THE_INTERNET_CAN_WRITE=yes to deploy it anyway." >&2; \
+			exit 1; \
+		fi;; esac
 	$(SLS) deploy --stage $(STAGE)
 	@out="$$($(SLS) invoke --function migrate --stage $(STAGE) --data '{"action": "up"}' 2>&1)"; \
 	status=$$?; echo "$$out"; \

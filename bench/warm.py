@@ -10,15 +10,16 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg
 from psycopg import ClientCursor
 
-from bench import peers
+from bench import auth, peers
 from bench.stats import Row, Sample, interleaved, ratio_row
-from shared.data import vehicles
+from shared.data import credentials, vehicles
 from shared.data.models import VehicleCreate
 from shared.dev.events import LambdaContext, http_api_event
 from shared.dev.factories import make_vin, new_vehicle
@@ -88,6 +89,8 @@ def _route_rows(route: str, samples: dict[str, Sample], label: str) -> list[Row]
 def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> list[Row]:
     from functions import create_vehicle, get_vehicle, health, list_vehicles  # noqa: PLC0415
 
+    os.environ["AUTH_WRITE"] = "off"  # the POST rows below are the legacy, unauthenticated ones
+    get_settings.cache_clear()
     raw = _raw(url)
     fastapi, powertools = peers.fastapi_handler(url), peers.powertools_handler(url)
     db = get_database()
@@ -133,7 +136,9 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             "ours": _posts(create_vehicle.handler, serials, count),
             PEER: _posts(fastapi, serials, count),
             "Powertools peer": _posts(powertools, serials, count),
-            "raw psycopg": lambda: raw(vehicles.INSERT, new_vehicle(vin=make_vin(next(serials)))),
+            "raw psycopg": lambda: raw(
+                credentials.trusted(vehicles.INSERT), new_vehicle(vin=make_vin(next(serials)))
+            ),
         },
         per_loop=posts,
         repeats=repeats,
@@ -146,4 +151,4 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
         repeats=repeats,
     )
     result.append(Row(f"{label}warm GET /health (no database)", samples["ours"]))
-    return result
+    return result + auth.rows(calls=calls // 4)

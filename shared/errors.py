@@ -27,3 +27,21 @@ class MigrationError(AppError):
 
 class SeedError(AppError):
     """The seed cannot run: a missing column, an unreadable source, a malformed file or event."""
+
+
+class AuthenticationError(AppError):
+    """No credential, or one that does not verify (401). `error` is RFC 6750's error code for
+    the `WWW-Authenticate` header: `invalid_token` for a credential that was sent but is bad,
+    None when none was sent."""
+
+    def __init__(self, detail: str, *, error: str | None = "invalid_token") -> None:
+        super().__init__(detail)
+        self.error = error
+
+
+class PermissionDeniedError(AppError):
+    """A valid credential that is not allowed to do this (403)."""
+
+
+class AuthUnavailableError(AppError):
+    """The sign-in keys (JWKS) or the JWT secret could not be fetched right now (503)."""

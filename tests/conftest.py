@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.pooler",
     "tests.fixtures.events",
     "tests.fixtures.aws",
+    "tests.fixtures.auth",
 ]

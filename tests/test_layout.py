@@ -16,7 +16,8 @@ RANK = {
     "shared.ops": 1,
     "shared.data": 2,
     "shared.runtime": 3,
-    "shared.api": 4,
+    "shared.auth": 4,
+    "shared.api": 5,
     "shared.migrations": 4,
     "shared.seed": 4,
 }

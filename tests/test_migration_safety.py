@@ -30,8 +30,11 @@ RECORDED_CHECKSUMS = {
 
 @pytest.fixture
 def migrations_dir(tmp_path: Path) -> Path:
+    """The first two shipped files, so the files a test adds have known numbers (0003...)."""
     directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS_DIR, directory)
+    directory.mkdir()
+    for shipped in sorted(MIGRATIONS_DIR.glob("000[12]_*.sql")):
+        shutil.copy(shipped, directory)
     return directory
 
 
@@ -225,8 +228,9 @@ def test_databases_migrated_by_earlier_releases_are_accepted(direct_database: Da
     Migrator(database).up()
     with database.transaction() as conn:
         rows = dict(conn.execute("SELECT version, checksum FROM schema_migrations").fetchall())
-    assert rows == RECORDED_CHECKSUMS
-    assert {m.version: m.checksum for m in load()} == RECORDED_CHECKSUMS
+    shipped = {m.version: m.checksum for m in load()}
+    assert {version: rows[version] for version in RECORDED_CHECKSUMS} == RECORDED_CHECKSUMS
+    assert {version: shipped[version] for version in RECORDED_CHECKSUMS} == RECORDED_CHECKSUMS
     assert Migrator(database).up()["applied_now"] == []
 
 

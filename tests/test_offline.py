@@ -21,13 +21,20 @@ from typing import Any
 import psycopg
 import pytest
 
+from shared.auth import keys
+from shared.data.database import Database
+from shared.ops.settings import Settings
 from tests.fixtures.api import make_vin, new_vehicle
+from tests.fixtures.auth import ISSUER, SECRET, sign_hs256
 
 REPO = Path(__file__).resolve().parent.parent
 SERVERLESS = REPO / "node_modules" / ".bin" / "osls"
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 60
 REQUEST_SECONDS = 30
+ALLOWED_ORIGIN = "https://inventory.example.com"
+# The API key the offline server's writes carry (write auth is on, as deployed); set by the fixture.
+CREDENTIALS: dict[str, str] = {}
 
 pytestmark = pytest.mark.skipif(
     not SERVERLESS.exists(), reason="node_modules/.bin/osls not found: run `npm ci` first"
@@ -61,11 +68,19 @@ def get(url: str) -> tuple[int, str]:
 
 
 def send(
-    method: str, url: str, body: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    method: str,
+    url: str,
+    body: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    credentials: bool = True,
 ) -> tuple[int, dict[str, str], str]:
-    """Status, headers (lower-case names) and body of any request, HTTP errors included."""
+    """Status, headers (lower-case names) and body of any request, HTTP errors included; with
+    the fixture's API key unless `credentials=False`."""
     data = None if body is None else json.dumps(body).encode()
     sent = {"Content-Type": "application/json"} if data else {}
+    if credentials:
+        sent.update(CREDENTIALS)
     request = urllib.request.Request(url, data, {**sent, **(headers or {})}, method=method)  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=REQUEST_SECONDS) as response:  # noqa: S310
@@ -104,6 +119,16 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 def offline_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     http_port, lambda_port = free_port(), free_port()
     log = tmp_path_factory.mktemp("offline") / "serverless-offline.log"
+    db = Database(Settings(database_url=database_url))
+    key_id, key = keys.create(db=db, name="offline tests")
+    CREDENTIALS["X-API-Key"] = key
+    env = {
+        **tooling_env(database_url),
+        "AUTH_WRITE": "on",  # as deployed
+        "AUTH_ISSUER": ISSUER,
+        "AUTH_JWT_SECRET": SECRET,
+        "CORS_ORIGINS": ALLOWED_ORIGIN,
+    }
     with log.open("wb") as output:
         server = subprocess.Popen(
             [
@@ -113,7 +138,7 @@ def offline_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
                 *("--lambdaPort", str(lambda_port)),
             ],
             cwd=REPO,
-            env=tooling_env(database_url),
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -124,6 +149,10 @@ def offline_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
         yield base_url
     finally:
         stop(server)
+        CREDENTIALS.clear()
+        with db.transaction() as conn:
+            conn.execute("DELETE FROM api_keys WHERE id = %s", [key_id])
+        db.close()
 
 
 @pytest.mark.parametrize(
@@ -177,6 +206,44 @@ def test_offline_answers_a_cors_preflight(offline_url: str) -> None:
     assert headers["access-control-allow-origin"] in ("*", "https://inventory.example.com")
 
 
+def test_offline_refuses_a_preflight_from_an_origin_not_in_cors_origins(offline_url: str) -> None:
+    status, headers, _ = send(
+        "OPTIONS",
+        f"{offline_url}/api/vehicles",
+        headers={
+            "Origin": "https://evil.example.net",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-api-key",
+        },
+    )
+    assert status in (200, 204)
+    assert "access-control-allow-origin" not in headers
+
+
+def test_offline_writes_need_a_credential_as_deployed(offline_url: str, database_url: str) -> None:
+    vin = make_vin(4_343_434)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("DELETE FROM vehicles WHERE vin = %s", [vin])
+    url = f"{offline_url}/api/vehicles"
+    status, headers, body = send("POST", url, new_vehicle(vin=vin), credentials=False)
+    assert (status, json.loads(body)["detail"]) == (
+        401,
+        "Credentials required: Authorization: Bearer <token> or X-API-Key: <key>.",
+    )
+    assert headers["www-authenticate"] == 'Bearer realm="vehicle-inventory"'
+    assert headers["x-content-type-options"] == "nosniff"
+    status, _, body = send("POST", url, new_vehicle(vin=vin), {"X-API-Key": "vik_" + "Z" * 43})
+    assert (status, json.loads(body)) == (401, {"detail": "Unknown API key."})
+    token = {"Authorization": f"Bearer {sign_hs256()}"}
+    status, _, body = send("POST", url, new_vehicle(vin=vin), token, credentials=False)
+    assert status == 201, body
+
+
+def test_offline_answers_head_health(offline_url: str) -> None:
+    status, _, body = send("HEAD", f"{offline_url}/health")
+    assert (status, body) == (200, "")
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status"),
     [("GET", "/no/such/path", 404), ("DELETE", "/api/vehicles", 405)],
@@ -218,7 +285,7 @@ def invoke_local(function: str, data: dict[str, Any], database_url: str) -> str:
 
 def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
     out = invoke_local("migrate", {"action": "status"}, database_url)
-    assert '"current": "0002"' in out
+    assert '"current": "0003"' in out
 
 
 def test_invoke_local_runs_the_seed_function(database_url: str) -> None:

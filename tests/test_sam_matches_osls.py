@@ -73,7 +73,11 @@ def deployed() -> dict[str, Any]:
         check=True,
     )
     template: dict[str, Any] = json.loads(result.stdout)
-    defaults = {name: p.get("Default") for name, p in template["Parameters"].items()}
+    # CloudFormation hands a Number parameter to a property as the number it holds.
+    defaults = {
+        name: int(p["Default"]) if p["Type"] == "Number" else p.get("Default")
+        for name, p in template["Parameters"].items()
+    }
     resources: dict[str, Any] = with_defaults(template["Resources"], defaults)
     return resources
 
@@ -87,7 +91,7 @@ def with_defaults(value: Any, defaults: dict[str, Any]) -> Any:
     if list(value) == ["Ref"] and value["Ref"] in defaults:
         return defaults[value["Ref"]]
     if list(value) == ["Fn::Sub"] and isinstance(value["Fn::Sub"], str):
-        text = re.sub(r"\$\{(\w+)\}", lambda m: defaults.get(m[1], m[0]), value["Fn::Sub"])
+        text = re.sub(r"\$\{(\w+)\}", lambda m: str(defaults.get(m[1], m[0])), value["Fn::Sub"])
         return text if "${" not in text else {"Fn::Sub": text}
     return {key: with_defaults(item, defaults) for key, item in value.items()}
 

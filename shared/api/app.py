@@ -1,4 +1,5 @@
-"""The HTTP layer every function shares: app factory, error mapping, CORS, body-size limit.
+"""The HTTP layer every function shares: app factory, error mapping, body-size limit (CORS and
+`nosniff`: `shared.api.cors`).
 
 Every error a client sees is JSON with a `detail`. Domain errors become HTTP here and nowhere
 else; anything unexpected is a 500 whose details go to the log only.
@@ -13,32 +14,37 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.api import cors
 from shared.api.schemas import ErrorDetail
-from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
-from shared.ops.settings import get_settings
+from shared.errors import (
+    AppError,
+    AuthenticationError,
+    AuthUnavailableError,
+    ConflictError,
+    DatabaseUnavailableError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 
 logger = logging.getLogger(__name__)
 
 JSON = "application/json"
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_SECONDS = "5"
-# Keep in step with `custom.cors` in serverless.yml, which configures API Gateway the same way.
-CORS_METHODS = ("GET", "POST", "OPTIONS")
-CORS_HEADERS = ("Content-Type", "Authorization")
-CORS_MAX_AGE = 600
+REALM = 'Bearer realm="vehicle-inventory"'
 
 TOO_LARGE = f"Request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB."
 UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
-_BODY_HEADERS = {"content-length", "content-type"}
+AUTH_UNAVAILABLE = "Sign-in keys unavailable; try again shortly."
 _STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
+    401: ("Missing or invalid credentials", "Token expired."),
+    403: ("Valid credentials, not allowed", "This API key lacks the write scope."),
     404: ("Not found", "Vehicle not found."),
     409: ("Duplicate VIN", "Vehicle with this VIN already exists."),
     413: ("Body too large", TOO_LARGE),
@@ -68,7 +74,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     # Each middleware layer costs time on every request: only these two. The last added is the
     # outermost, so CORS headers also go on the 413 and 500 answers of the guard.
     app.add_middleware(_Guard)
-    app.add_middleware(_cors)
+    app.add_middleware(cors.middleware)
     return app
 
 
@@ -100,10 +106,25 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             documented[code]["headers"] = {
                 "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
             }
+        if code in (401, 403):
+            documented[code]["headers"] = {
+                "WWW-Authenticate": {
+                    "description": 'RFC 6750: `Bearer realm=..., error="invalid_token"`',
+                    "schema": {"type": "string"},
+                }
+            }
     return documented
 
 
 async def _app_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, AuthenticationError):
+        return error_response(401, str(exc), {"WWW-Authenticate": _challenge(exc.error, exc)})
+    if isinstance(exc, PermissionDeniedError):
+        challenge = _challenge("insufficient_scope", exc)
+        return error_response(403, str(exc), {"WWW-Authenticate": challenge})
+    if isinstance(exc, AuthUnavailableError):
+        logger.error("sign-in keys unavailable: %s", exc, exc_info=exc)
+        return error_response(503, AUTH_UNAVAILABLE, {"Retry-After": RETRY_AFTER_SECONDS})
     if isinstance(exc, DatabaseUnavailableError):
         logger.error("database unavailable: %s", exc, exc_info=exc)
         return error_response(503, UNAVAILABLE, {"Retry-After": RETRY_AFTER_SECONDS})
@@ -125,27 +146,12 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
     return await request_validation_exception_handler(request, exc)
 
 
-def _cors(app: ASGIApp) -> ASGIApp:
-    # Built on the first request, not at import: importing a handler reads nothing.
-    return _Cors(
-        app,
-        allow_origins=get_settings().cors_origins,
-        allow_methods=CORS_METHODS,
-        allow_headers=CORS_HEADERS,
-        expose_headers=("Location", "Retry-After"),
-        max_age=CORS_MAX_AGE,
-    )
-
-
-class _Cors(CORSMiddleware):
-    """Starlette's CORS, with a refused preflight answered in JSON like every other error."""
-
-    def preflight_response(self, request_headers: Headers) -> Response:
-        answer = super().preflight_response(request_headers)
-        if answer.status_code < 400:
-            return answer
-        headers = {k: v for k, v in answer.headers.items() if k not in _BODY_HEADERS}
-        return error_response(answer.status_code, f"{bytes(answer.body).decode()}.", headers)
+def _challenge(error: str | None, exc: Exception) -> str:
+    """The `WWW-Authenticate` value (RFC 6750 section 3): no error code when none was sent."""
+    if error is None:
+        return REALM
+    description = str(exc).replace("\\", "").replace('"', "'")
+    return f'{REALM}, error="{error}", error_description="{description}"'
 
 
 class _Guard:

@@ -19,13 +19,17 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
+from shared.api import security
 from shared.api.app import JSON, error_responses, json_response
 from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.schemas import HealthStatus, VehiclePage
+from shared.auth import access
+from shared.auth.access import Caller
 from shared.data import readiness as readiness_check
 from shared.data import vehicles
 from shared.data import vin as vins
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
+from shared.ops.settings import get_settings
 from shared.runtime import get_database
 
 MAX_PAGE_SIZE = 100
@@ -43,6 +47,11 @@ _LOCATION = {
 async def liveness() -> Response:
     """The function runs; the database is not touched."""
     return Response(_OK, media_type=JSON)
+
+
+async def liveness_head() -> Response:
+    """HEAD /health: the same answer without a body (load balancers and uptime checks)."""
+    return Response(status_code=200, media_type=JSON)
 
 
 async def readiness() -> Response:
@@ -78,23 +87,32 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def create(vehicle: VehicleCreate, request: Request) -> Response:
-    """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case."""
-    body = vehicles.insert(db=get_database(), vehicle=vehicle)
+async def create(
+    vehicle: VehicleCreate, request: Request, caller: Annotated[Caller, Depends(security.writer)]
+) -> Response:
+    """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case.
+
+    Needs a credential: a Supabase access token granting a write role, or an API key."""
+    body = vehicles.insert(db=get_database(), vehicle=vehicle, api_key_hash=caller.api_key_hash)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
     return json_response(body, 201, {"Location": location})
 
 
 # Fast paths (see shared.api.fast_route): the arguments of a plainly valid request, else None.
+# Private reads (AUTH_READ=on) always take FastAPI's path, where `security.reader` runs.
 
 
-@fast_path(vehicle_by_vin)
+@fast_path(vehicle_by_vin, dependencies=(security.reader,))
 async def _vin_arguments(request: Request) -> dict[str, Any] | None:
+    if get_settings().auth_read:
+        return None
     return {"vin": request.path_params["vin"]}  # any text: FastAPI would not refuse it either
 
 
-@fast_path(list_page)
+@fast_path(list_page, dependencies=(security.reader,))
 async def _page_arguments(request: Request) -> dict[str, Any] | None:
+    if get_settings().auth_read:
+        return None
     arguments: dict[str, Any] = {"page": 1, "page_size": DEFAULT_PAGE_SIZE}
     for name, highest in (("page", None), ("page_size", MAX_PAGE_SIZE)):
         values = request.query_params.getlist(name)
@@ -109,7 +127,7 @@ async def _page_arguments(request: Request) -> dict[str, Any] | None:
     return arguments
 
 
-@fast_path(create, dependencies=(_require_json,))
+@fast_path(create, dependencies=(_require_json, security.writer))
 async def _create_arguments(request: Request) -> dict[str, Any] | None:
     if _media_type(request) != JSON:  # _require_json's 415, and +json types, FastAPI's way
         return None
@@ -117,13 +135,19 @@ async def _create_arguments(request: Request) -> dict[str, Any] | None:
         vehicle = VehicleCreate.model_validate(json.loads(await request.body()))
     except (ValueError, ValidationError):  # FastAPI answers with its own 400 or 422
         return None
-    return {"vehicle": vehicle, "request": request}
+    # As FastAPI does after the body: the credential (401/403 raised as the dependency raises).
+    headers = request.headers
+    caller = access.for_write(
+        get_settings(), authorization=headers.get("authorization"), api_key=headers.get("x-api-key")
+    )
+    return {"vehicle": vehicle, "request": request, "caller": caller}
 
 
 def health_router() -> APIRouter:
     """GET /health and GET /health/ready."""
     router = APIRouter(tags=["health"])
     router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
+    router.head("/health", include_in_schema=False)(liveness_head)
     router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
         readiness
     )
@@ -132,19 +156,29 @@ def health_router() -> APIRouter:
 
 def list_router() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
-    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
-    router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
-        list_page
+    router = APIRouter(
+        tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
     )
+    router.get(
+        "/api/vehicles",
+        response_model=VehiclePage,
+        responses=error_responses(*security.READ_ERRORS, 500, 503),
+        openapi_extra=security.READ_SECURITY,
+    )(list_page)
     router.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)(list_page)
     return router
 
 
 def get_router() -> APIRouter:
     """GET /api/vehicles/{vin}."""
-    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
+    router = APIRouter(
+        tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
+    )
     router.get(
-        "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
+        "/api/vehicles/{vin}",
+        response_model=Vehicle,
+        responses=error_responses(*security.READ_ERRORS, 404, 500, 503),
+        openapi_extra=security.READ_SECURITY,
     )(vehicle_by_vin)
     return router
 
@@ -159,7 +193,7 @@ def create_router() -> APIRouter:
         dependencies=[Depends(_require_json)],
         responses={
             201: {"headers": {"Location": _LOCATION}},
-            **error_responses(400, 409, 413, 415, 500, 503),
+            **error_responses(400, 401, 403, 409, 413, 415, 500, 503),
         },
     )(create)
     return router

@@ -7,6 +7,7 @@ One statement per request, so one round trip (see `Database.fetch_one`).
 
 from __future__ import annotations
 
+from shared.data import credentials
 from shared.data.database import Database
 from shared.data.fields import json_object, names
 from shared.data.models import FIELDS, LISTED, WRITABLE, VehicleCreate
@@ -45,10 +46,12 @@ FROM vehicle_count AS c
 GET_BY_VIN = f"SELECT {_VEHICLE} FROM vehicles WHERE vin = %(vin)s::text"
 
 # ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
-# earlier, into "no row returned" instead of a unique-violation error.
+# earlier, into "no row returned" instead of a unique-violation error. `credentials.write` runs
+# it: AUTHORIZED is its API-key check (see shared.data.credentials).
 INSERT = f"""
 INSERT INTO vehicles ({names(WRITABLE)})
-VALUES ({", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)})
+SELECT {", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)}
+WHERE {credentials.AUTHORIZED}
 ON CONFLICT (vin) DO NOTHING
 RETURNING {_VEHICLE}
 """
@@ -74,10 +77,12 @@ def get_by_vin(*, db: Database, vin: str) -> str:
     return str(row[0])
 
 
-def insert(*, db: Database, vehicle: VehicleCreate) -> str:
-    """Store `vehicle` and return its JSON; `ConflictError` if its VIN is already taken."""
+def insert(*, db: Database, vehicle: VehicleCreate, api_key_hash: bytes | None = None) -> str:
+    """Store `vehicle` and return its JSON; `ConflictError` if its VIN is already taken.
+
+    With `api_key_hash`, the key is checked in the same statement (`shared.data.credentials`)."""
     # A write is never retried: a lost answer does not prove a lost insert.
-    row = db.fetch_one(INSERT, vehicle.model_dump(), retry=False)
+    row = credentials.write(db, INSERT, vehicle.model_dump(), api_key_hash=api_key_hash)
     if row is None:
         raise ConflictError("Vehicle with this VIN already exists.")
     return str(row[0])

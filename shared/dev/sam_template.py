@@ -53,7 +53,9 @@ class Parameters:
     def __call__(self, kind: str, name: str, fallback: Any) -> str:
         logical = "".join(part.capitalize() for part in re.split(r"[^0-9A-Za-z]+", name))
         described = f"{name}, see env.example" if kind == "env" else f"as osls --{name}"
-        declaration: dict[str, Any] = {"Type": "String", "Description": described}
+        number = isinstance(fallback, int)  # `${env:X, 5}`: a count, as osls passes it
+        declaration: dict[str, Any] = {"Type": "Number" if number else "String"}
+        declaration["Description"] = described
         if fallback is not MISSING:
             declaration["Default"] = str(fallback)
         if kind == "env" and SECRET_NAME.search(name):

@@ -3,12 +3,15 @@
 osls resolves the variables when it packages. Here the caller decides what a deploy-time source
 (`env:`, `opt:`) becomes: `sam_template` turns each into a SAM parameter, `sam_build` reads the
 environment as osls would. `self:`, `sls:stage` and `param:` (build-time choices such as the
-architecture) resolve to values. Any other source (`ssm:`, `cf:`, `file(...)`) raises, so a new one
-is taught here instead of reaching a template unresolved.
+architecture) resolve to values. `file(./x.json)` reads the JSON file, and
+`file(./serverless.cors.cjs):origins` is CORS_ORIGINS as a list (for SAM, an `Fn::Split` of its
+parameter). Any other source (`ssm:`, `cf:`, another file) raises, so a new one is taught here
+instead of reaching a template unresolved.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -24,6 +27,8 @@ VARIABLE = re.compile(r"\$\{((?:self|env|opt|sls|param):[^${}]*)\}")
 # A serverless variable left after resolving. CloudFormation's own `${AWS::Region}` and
 # `${LogicalId}` (inside Fn::Sub) start with a capital and are left alone.
 UNHANDLED = re.compile(r"\$\{\s*[a-z]\w*[:(]")
+# `${file(./name)}` or `${file(./name):export}`, the whole string.
+FILE = re.compile(r"\$\{file\(\./([\w./-]+)\)(?::(\w+))?\}")
 FALLBACK = re.compile(r"\s*('[^']*'|\"[^\"]*\"|[^,]+?)\s*(?:,|$)")
 MISSING = object()
 
@@ -84,6 +89,8 @@ class ServerlessConfig:
         return value
 
     def _resolve_string(self, text: str) -> Any:
+        if file := FILE.fullmatch(text.strip()):
+            return self._resolve_file(file.group(1), file.group(2))
         while match := VARIABLE.search(text):
             value = self._resolve_chain(match.group(1))
             if match.span() == (0, len(text)):
@@ -94,6 +101,17 @@ class ServerlessConfig:
         if UNHANDLED.search(text):
             raise ValueError(f"serverless.yml: a variable source not handled here: {text!r}")
         return text
+
+    def _resolve_file(self, name: str, export: str | None) -> Any:
+        if name.endswith(".json") and export is None:
+            return json.loads((PROJECT_DIR / name).read_text())
+        if (name, export) == ("serverless.cors.cjs", "origins"):
+            origins = self._deploy_source("env", "CORS_ORIGINS", "*")
+            if not isinstance(origins, str):  # a SAM parameter: split by CloudFormation
+                return {"Fn::Split": [",", origins]}
+            listed = [o.strip().rstrip("/") for o in origins.split(",") if o.strip()]
+            return ["*"] if not listed or "*" in listed else listed
+        raise NotTranslatedError(f"${{file(./{name}){':' + export if export else ''}}}")
 
     def _resolve_chain(self, expression: str) -> Any:
         """`env:NAME, 'default'`: the first source that has a value, else the fallback."""
@@ -121,6 +139,8 @@ class ServerlessConfig:
     def _lookup(self, dotted: str) -> Any:
         value: Any = self.raw
         for key in dotted.split("."):
+            if isinstance(value, str):  # a variable holding a mapping (a JSON file)
+                value = self.resolve(value)
             if not isinstance(value, Mapping) or key not in value:
                 return MISSING
             value = value[key]

@@ -14,9 +14,20 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from shared.errors import ConfigurationError, DatabaseUnavailableError
+from shared.errors import (
+    AppError,
+    AuthUnavailableError,
+    ConfigurationError,
+    DatabaseUnavailableError,
+)
 from shared.ops import logs, redact
-from shared.ops.settings import DATABASE_SECRET_ARN, DATABASE_URL_SSM_PARAMETER, Settings
+from shared.ops.settings import (
+    AUTH_JWT_SECRET_ARN,
+    AUTH_JWT_SECRET_SSM_PARAMETER,
+    DATABASE_SECRET_ARN,
+    DATABASE_URL_SSM_PARAMETER,
+    Settings,
+)
 
 # AWS error codes that a retry will not fix: the operator has to create the secret or grant access.
 _MISCONFIGURED = {
@@ -55,6 +66,29 @@ def database_url(settings: Settings, *, refresh: bool = False) -> str:
         )
     logs.hide(redact.password_of(url))
     return url
+
+
+def jwt_secret(settings: Settings) -> str | None:
+    """The legacy Supabase JWT secret (HS256), read like the database URL: `AUTH_JWT_SECRET`,
+    else the SSM SecureString or Secrets Manager secret named by its `_SSM_PARAMETER`/`_ARN`
+    variants (cached the same way); None when none is configured."""
+    if settings.auth_jwt_secret:
+        secret = settings.auth_jwt_secret
+    elif settings.auth_jwt_secret_ssm_parameter:
+        name = settings.auth_jwt_secret_ssm_parameter
+        where = f"SSM parameter {name!r} ({AUTH_JWT_SECRET_SSM_PARAMETER})"
+        secret = _from_ssm(name, settings, refresh=False, what=("the JWT secret", where))
+    elif settings.auth_jwt_secret_arn:
+        name = settings.auth_jwt_secret_arn
+        where = f"Secrets Manager secret {name!r} ({AUTH_JWT_SECRET_ARN})"
+        secret = _from_secrets_manager(
+            name, settings, refresh=False, what=("the JWT secret", where)
+        )
+    else:
+        return None
+    secret = secret.strip()
+    logs.hide(secret)
+    return secret or None
 
 
 def url_source(settings: Settings) -> Callable[..., str]:
@@ -108,7 +142,9 @@ def url_from_secret(secret: str, *, source: str = "the secret") -> str:
     return f"postgresql://{user}:{password}@{host}:{port}/{dbname}" + (f"?{query}" if query else "")
 
 
-def _from_ssm(name: str, settings: Settings, *, refresh: bool) -> str:
+def _from_ssm(
+    name: str, settings: Settings, *, refresh: bool, what: tuple[str, str] | None = None
+) -> str:
     from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - imports boto3
 
     try:
@@ -116,11 +152,14 @@ def _from_ssm(name: str, settings: Settings, *, refresh: bool) -> str:
             name, decrypt=True, max_age=settings.database_secret_max_age, force_fetch=refresh
         )
     except Exception as err:  # noqa: BLE001 - boto3 and Powertools errors, classified below
-        raise _fetch_error(f"SSM parameter {name!r} ({DATABASE_URL_SSM_PARAMETER})", err) from None
+        where = f"SSM parameter {name!r} ({DATABASE_URL_SSM_PARAMETER})"
+        raise _fetch_error(*(what or ("the database URL", where)), err) from None
     return value
 
 
-def _from_secrets_manager(name: str, settings: Settings, *, refresh: bool) -> str:
+def _from_secrets_manager(
+    name: str, settings: Settings, *, refresh: bool, what: tuple[str, str] | None = None
+) -> str:
     from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - imports boto3
 
     try:
@@ -128,13 +167,12 @@ def _from_secrets_manager(name: str, settings: Settings, *, refresh: bool) -> st
             name, max_age=settings.database_secret_max_age, force_fetch=refresh
         )
     except Exception as err:  # noqa: BLE001 - boto3 and Powertools errors, classified below
-        raise _fetch_error(
-            f"Secrets Manager secret {name!r} ({DATABASE_SECRET_ARN})", err
-        ) from None
+        where = f"Secrets Manager secret {name!r} ({DATABASE_SECRET_ARN})"
+        raise _fetch_error(*(what or ("the database URL", where)), err) from None
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _fetch_error(what: str, err: Exception) -> Exception:
+def _fetch_error(value: str, what: str, err: Exception) -> AppError:
     """A missing or forbidden secret is a configuration error; anything else may pass (503).
 
     Powertools wraps the botocore error in `GetParameterError(str(error))`: the code and message
@@ -144,8 +182,9 @@ def _fetch_error(what: str, err: Exception) -> Exception:
     code = _aws_error_code(cause)
     reason = str(cause) or type(cause).__name__
     if code in _MISCONFIGURED or type(cause).__name__ in {"NoCredentialsError", "NoRegionError"}:
-        return ConfigurationError(f"cannot read the database URL from {what}: {reason}")
-    return DatabaseUnavailableError(f"cannot read the database URL from {what}: {reason}")
+        return ConfigurationError(f"cannot read {value} from {what}: {reason}")
+    unavailable = DatabaseUnavailableError if value == "the database URL" else AuthUnavailableError
+    return unavailable(f"cannot read {value} from {what}: {reason}")
 
 
 def _aws_error_code(err: BaseException) -> str | None:

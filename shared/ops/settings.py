@@ -27,6 +27,23 @@ SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
 METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE"
 TRACING = "POWERTOOLS_TRACE_DISABLED"
 LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME"
+AUTH_WRITE = "AUTH_WRITE"
+AUTH_READ = "AUTH_READ"
+SUPABASE_URL = "SUPABASE_URL"
+AUTH_JWKS_URL = "AUTH_JWKS_URL"
+AUTH_ISSUER = "AUTH_ISSUER"
+AUTH_AUDIENCE = "AUTH_AUDIENCE"
+AUTH_JWT_SECRET = "AUTH_JWT_SECRET"
+AUTH_JWT_SECRET_SSM_PARAMETER = "AUTH_JWT_SECRET_SSM_PARAMETER"
+AUTH_JWT_SECRET_ARN = "AUTH_JWT_SECRET_ARN"
+AUTH_WRITE_CLAIM = "AUTH_WRITE_CLAIM"
+AUTH_WRITE_ROLES = "AUTH_WRITE_ROLES"
+AUTH_READ_ROLES = "AUTH_READ_ROLES"
+AUTH_SERVICE_ROLE = "AUTH_SERVICE_ROLE"
+AUTH_LEEWAY_SECONDS = "AUTH_LEEWAY_SECONDS"
+AUTH_JWKS_MAX_AGE = "AUTH_JWKS_MAX_AGE"
+AUTH_JWKS_REFETCH_SECONDS = "AUTH_JWKS_REFETCH_SECONDS"
+AUTH_JWKS_TIMEOUT_MS = "AUTH_JWKS_TIMEOUT_MS"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -53,6 +70,23 @@ class Settings:
     metrics_namespace: str = "VehicleInventory"
     tracing: bool = False
     lambda_function_name: str | None = None
+    # Who may write (and, with auth_read, read): see shared.auth and the README.
+    auth_write: bool = True
+    auth_read: bool = False
+    jwks_url: str | None = None
+    auth_issuer: str | None = None
+    auth_audience: str = "authenticated"
+    auth_jwt_secret: str | None = None
+    auth_jwt_secret_ssm_parameter: str | None = None
+    auth_jwt_secret_arn: str | None = None
+    auth_write_claim: str = "app_metadata.inventory_role"
+    auth_write_roles: tuple[str, ...] = ("writer", "admin")
+    auth_read_roles: tuple[str, ...] = ("reader",)
+    auth_service_role: bool = True
+    auth_leeway_seconds: int = 30
+    auth_jwks_max_age: int = 600
+    auth_jwks_refetch_seconds: int = 30
+    auth_jwks_timeout_ms: int = 2000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -62,6 +96,7 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
+        supabase = (text(SUPABASE_URL) or "").rstrip("/") or None
         return cls(
             database_url=text(DATABASE_URL),
             database_url_ssm_parameter=text(DATABASE_URL_SSM_PARAMETER),
@@ -80,6 +115,23 @@ class Settings:
             metrics_namespace=text(METRICS_NAMESPACE) or "VehicleInventory",
             tracing=not _flag(env, TRACING, default=True),
             lambda_function_name=text(LAMBDA_FUNCTION_NAME),
+            auth_write=_flag(env, AUTH_WRITE, default=True),
+            auth_read=_flag(env, AUTH_READ, default=False),
+            jwks_url=text(AUTH_JWKS_URL)
+            or (supabase and f"{supabase}/auth/v1/.well-known/jwks.json"),
+            auth_issuer=text(AUTH_ISSUER) or (supabase and f"{supabase}/auth/v1"),
+            auth_audience=text(AUTH_AUDIENCE) or "authenticated",
+            auth_jwt_secret=text(AUTH_JWT_SECRET),
+            auth_jwt_secret_ssm_parameter=text(AUTH_JWT_SECRET_SSM_PARAMETER),
+            auth_jwt_secret_arn=text(AUTH_JWT_SECRET_ARN),
+            auth_write_claim=text(AUTH_WRITE_CLAIM) or "app_metadata.inventory_role",
+            auth_write_roles=_names(env, AUTH_WRITE_ROLES, ("writer", "admin")),
+            auth_read_roles=_names(env, AUTH_READ_ROLES, ("reader",)),
+            auth_service_role=_flag(env, AUTH_SERVICE_ROLE, default=True),
+            auth_leeway_seconds=_integer(env, AUTH_LEEWAY_SECONDS, 30, minimum=0),
+            auth_jwks_max_age=_integer(env, AUTH_JWKS_MAX_AGE, 600, minimum=0),
+            auth_jwks_refetch_seconds=_integer(env, AUTH_JWKS_REFETCH_SECONDS, 30, minimum=0),
+            auth_jwks_timeout_ms=_integer(env, AUTH_JWKS_TIMEOUT_MS, 2000, minimum=1),
         )
 
 
@@ -126,3 +178,11 @@ def _origins(raw: str) -> tuple[str, ...]:
     if not origins or "*" in origins:
         return ("*",)
     return origins
+
+
+def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """A comma-separated list; set but empty means none (nobody gets in by that claim)."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return tuple(part.strip() for part in raw.split(",") if part.strip())

@@ -1,0 +1,73 @@
+"""Warm POST /api/vehicles with each kind of credential against the same POST with write auth
+off, in the same run: an ES256 token verified against a local JWKS (cached after the first
+request, as in a warm container), and an API key checked inside the INSERT."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from bench.stats import Row, per_call_us, ratio_row
+from shared.auth import keys
+from shared.ops.settings import get_settings
+from shared.runtime import get_database
+from tests.fixtures.api import make_vin, new_vehicle
+from tests.fixtures.auth import ISSUER, ec_key, serve_jwks, sign
+from tests.fixtures.events import LambdaContext, http_api_event
+
+CONTEXT = LambdaContext()
+
+
+def _settings(**env: str) -> None:
+    os.environ.update(env)
+    get_settings.cache_clear()
+
+
+def _poster(headers: dict[str, str], serials: Iterator[int], count: int) -> Callable[[], None]:
+    from functions import create_vehicle  # noqa: PLC0415
+
+    # Events are built beforehand: building them is not the handler's cost.
+    events: list[dict[str, Any]] = [
+        http_api_event(
+            "POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(n))), headers=headers
+        )
+        for n in itertools.islice(serials, count)
+    ]
+    queue = iter(events)
+
+    def post() -> None:
+        answer = create_vehicle.handler(next(queue), CONTEXT)
+        assert answer["statusCode"] == 201, answer
+
+    return post
+
+
+def rows(*, calls: int) -> list[Row]:
+    serials = itertools.count(500_000)
+    signing = ec_key("bench-es")
+    key = keys.create(db=get_database(), name="bench")[1]
+    per_run = 8 * calls + 100  # the warm-up and the seven timed loops of per_call_us
+    saved = {name: os.environ.get(name) for name in ("AUTH_WRITE", "AUTH_JWKS_URL", "AUTH_ISSUER")}
+    try:
+        with serve_jwks(signing) as jwks:
+            _settings(AUTH_WRITE="off", AUTH_JWKS_URL=jwks.url, AUTH_ISSUER=ISSUER)
+            off = per_call_us(_poster({}, serials, per_run), calls=calls)
+            _settings(AUTH_WRITE="on")
+            token = {"Authorization": f"Bearer {sign(signing, exp=2**31 - 1)}"}
+            with_token = per_call_us(_poster(token, serials, per_run), calls=calls)
+            with_key = per_call_us(_poster({"X-API-Key": key}, serials, per_run), calls=calls)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        get_settings.cache_clear()
+    return [
+        Row("warm POST /api/vehicles, write auth off", off),
+        ratio_row("warm POST with a Supabase JWT (ES256)", with_token, off, at_most=1.5),
+        ratio_row("warm POST with an API key (checked in the INSERT)", with_key, off, at_most=1.3),
+    ]
