@@ -7,10 +7,11 @@ else; anything unexpected is a 500 whose details go to the log only.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
@@ -35,6 +36,7 @@ CORS_MAX_AGE = 600
 TOO_LARGE = f"Request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB."
 UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
+ALTERED = "Request body does not match its Content-Length: was it valid UTF-8?"
 _BODY_HEADERS = {"content-length", "content-type"}
 _STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
 _EXAMPLES: dict[int, tuple[str, str]] = {
@@ -114,7 +116,7 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     return error_response(status_code, str(exc))
 
 
-async def _invalid_request(request: Request, exc: Exception) -> Response:
+async def _invalid_request(request: Request, exc: Exception) -> Response:  # noqa: ARG001
     if not isinstance(exc, RequestValidationError):  # registered for that class alone
         raise exc
     for error in exc.errors():
@@ -122,7 +124,24 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
             reason = error.get("ctx", {}).get("error", "not JSON")
             position = error["loc"][-1]
             return error_response(400, f"Malformed JSON: {reason} (at character {position}).")
-    return await request_validation_exception_handler(request, exc)
+    errors = jsonable_encoder(exc.errors())
+    for error in errors:
+        error["msg"] = error["msg"].removeprefix("Value error, ")  # a sentence, as the seed says
+    return JSONResponse({"detail": _encodable(errors)}, 422)
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with what JSON cannot carry made printable: the inputs a 422 echoes may hold NaN,
+    Infinity (`1e400`) or lone surrogates (`"\\ud800"`), which Python's JSON parser accepts."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else f"{'-' if value < 0 else ''}Infinity"
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    return value
 
 
 def _cors(app: ASGIApp) -> ASGIApp:
@@ -158,10 +177,13 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = None
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
-                await error_response(413, TOO_LARGE)(scope, receive, send)
-                return
+            if name == b"content-length" and value.isdigit():
+                declared = int(value)
+                if declared > MAX_BODY_BYTES:
+                    await error_response(413, TOO_LARGE)(scope, receive, send)
+                    return
         received = 0
         started = False
 
@@ -171,6 +193,10 @@ class _Guard:
             received += len(message.get("body", b""))
             if received > MAX_BODY_BYTES:  # no or a false Content-Length: count the bytes
                 raise HTTPException(413, TOO_LARGE)  # FastAPI answers it as it is
+            if declared is not None and not message.get("more_body") and received != declared:
+                # Only an event can do this (uvicorn enforces Content-Length): serverless-offline
+                # decodes a JSON body as UTF-8, so invalid bytes arrive as U+FFFD, longer.
+                raise HTTPException(400, ALTERED)
             return message
 
         async def tracked_send(message: Message) -> None:
