@@ -11,10 +11,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from functions import create_vehicle
+from functions import create_vehicle, docs, list_vehicles
 from shared.data.database import Database
 from tests.fixtures.api import make_vin, new_vehicle, stored_vins
 from tests.fixtures.events import Event, http_api_event, invoke, rest_api_event
@@ -176,3 +177,22 @@ def test_under_uvicorn_bad_bodies_are_client_errors(
     assert answer == status
     assert isinstance(payload, dict)
     assert "detail" in payload
+
+
+@pytest.mark.parametrize(
+    ("module", "method", "path", "allow"),
+    [
+        (docs, "DELETE", "/api/vehicles", "GET, POST"),
+        (docs, "PUT", f"/api/vehicles/{make_vin(2)}", "GET"),
+        (docs, "POST", "/health", "GET"),
+        (create_vehicle, "PUT", "/api/vehicles", "POST"),
+        (list_vehicles, "POST", "/api/vehicles", "GET"),
+    ],
+    ids=["docs-collection", "docs-item", "docs-health", "create-function", "list-function"],
+)
+def test_a_405_allows_every_method_the_app_has_for_the_path(
+    app_env: pytest.MonkeyPatch, module: ModuleType, method: str, path: str, allow: str
+) -> None:
+    reply = invoke(module.handler, http_api_event(method, path))
+    assert (reply.status, reply.json()) == (405, {"detail": "Method Not Allowed"})
+    assert reply.headers["allow"] == allow

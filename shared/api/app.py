@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -17,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api.schemas import ErrorDetail
@@ -67,6 +69,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         app.include_router(router)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(405, _method_not_allowed)
     # Each middleware layer costs time on every request: only these two. The last added is the
     # outermost, so CORS headers also go on the 413 and 500 answers of the guard.
     app.add_middleware(_Guard)
@@ -142,6 +145,27 @@ def _encodable(value: Any) -> Any:
     if isinstance(value, list):
         return [_encodable(item) for item in value]
     return value
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    """405 whose `Allow` names every method of the path: Starlette names those of the first
+    route that matched, and GET and POST /api/vehicles are two routes. (Deployed, an unrouted
+    method reaches the docs function, which has every route; a function knows only its own.)"""
+    allowed: set[str] = set()
+    for route in _flat(request.app.router.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= route.methods
+    detail = exc.detail if isinstance(exc, HTTPException) else "Method Not Allowed"
+    return error_response(405, detail, {"Allow": ", ".join(sorted(allowed))})
+
+
+def _flat(routes: Iterable[BaseRoute]) -> Iterator[Route]:
+    """The routes of an app, through FastAPI's included routers (ours have no path prefix)."""
+    for route in routes:
+        if isinstance(route, Route):
+            yield route
+        elif (router := getattr(route, "original_router", None)) is not None:
+            yield from _flat(router.routes)
 
 
 def _cors(app: ASGIApp) -> ASGIApp:
