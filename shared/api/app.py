@@ -21,6 +21,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.api.docs_pages import add_docs_pages
 from shared.api.schemas import ErrorDetail
 from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
 from shared.ops.settings import get_settings
@@ -57,14 +58,16 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     app = FastAPI(
         title="Vehicle inventory API",
         version="1.0.0",
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # pinned, hashed pages instead: shared.api.docs_pages
+        redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         redirect_slashes=False,  # /api/vehicles/ is a route of its own, never a redirect
         # Our traces, metrics and logs go through Powertools (X-Ray, EMF); FastAPI's native
         # OpenTelemetry would otherwise look up its providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    if docs:
+        add_docs_pages(app, "/openapi.json")
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(AppError, _app_error)
