@@ -7,6 +7,9 @@ BIN := $(CURDIR)/$(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.package-lock.json
 STAGE ?= dev
+# make dev's ports: the API, and serverless-offline's Lambda invoke endpoint (env.example).
+DEV_HTTP_PORT ?= 3000
+DEV_LAMBDA_PORT ?= 3002
 # osls (open-source Serverless v3) with the venv first on PATH: the plugins and handlers run `python3`.
 SLS := env SLS_TELEMETRY_DISABLED=1 PATH="$(BIN):$$PATH" node_modules/.bin/osls
 # AWS SAM CLI in a venv of its own (about as long to install as all of `make install`), created
@@ -43,19 +46,24 @@ $(SAM_INSTALLED): requirements-sam.txt
 sam-install: $(SAM_INSTALLED) ## create .venv-sam with the AWS SAM CLI (not needed by dev or deploy)
 
 dev: install ## migrate and seed the embedded database, serve the API on http://127.0.0.1:3000
-	@if [ -z "$${DATABASE_URL:-}" ]; then \
+	@$(BIN)/python -m shared.dev.ports check \
+		DEV_HTTP_PORT=$(DEV_HTTP_PORT) DEV_LAMBDA_PORT=$(DEV_LAMBDA_PORT) || exit 1; \
+	if [ -z "$${DATABASE_URL:-}" ]; then \
 		export DATABASE_URL="$$($(BIN)/python -m shared.dev.postgres url)"; \
 		trap '$(BIN)/python -m shared.dev.postgres stop > /dev/null' EXIT; \
 	fi; \
 	$(BIN)/python -m shared.migrations up > /dev/null && \
-	$(BIN)/python -m shared.seed --limit -1 > /dev/null && \
-	key="$$($(BIN)/python -m shared.auth keys create "make dev" --quiet)" && \
-	echo "API on http://127.0.0.1:3000 (Swagger UI: /docs); Ctrl-C stops it" && \
+	$(BIN)/python -m shared.seed --limit -1 > /dev/null || exit 1; \
+	key="$$($(BIN)/python -m shared.auth keys create "make dev" --quiet)" || exit 1; \
+	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 \
+		--httpPort $(DEV_HTTP_PORT) --lambdaPort $(DEV_LAMBDA_PORT) & server=$$!; \
+	$(BIN)/python -m shared.dev.ports wait http://127.0.0.1:$(DEV_HTTP_PORT)/health $$server && \
+	echo "API on http://127.0.0.1:$(DEV_HTTP_PORT) (Swagger UI: /docs); Ctrl-C stops it" && \
 	case "$${AUTH_WRITE:-on}" in off|false|no|0) \
 		echo "Write auth is OFF (AUTH_WRITE=$${AUTH_WRITE}): anyone can POST.";; \
 	*) echo "Writes need a credential. Development API key (Authorize -> ApiKey, or X-API-Key):" && \
-		echo "  $$key";; esac && \
-	POWERTOOLS_TRACE_DISABLED=true $(SLS) offline --host 127.0.0.1 --httpPort 3000
+		echo "  $$key";; esac; \
+	wait $$server
 
 test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
 

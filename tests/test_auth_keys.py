@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from functions import create_vehicle
-from shared.auth import commands, keys
+from shared.auth import access, commands, keys
 from shared.data.database import Database
 from tests.fixtures.api import new_vehicle, round_trips, stored_vins
 from tests.fixtures.auth import SigningKey, create_key, sign
@@ -78,6 +78,16 @@ def test_a_bad_key_is_401_and_writes_nothing(
     reply = post({"X-API-Key": key})
     assert (reply.status, reply.json()) == (401, {"detail": detail})
     assert 'error="invalid_token"' in reply.headers["www-authenticate"]
+    assert stored_vins(api) == []
+
+
+def test_a_valid_key_beside_a_bogus_token_is_401_not_one_of_the_two(
+    api: Database, api_key: str
+) -> None:
+    reply = post({"X-API-Key": api_key, "Authorization": "Bearer not-a-token"})
+    assert reply.status == 401
+    assert reply.json() == {"detail": access.BOTH}
+    assert 'error="invalid_request"' in reply.headers["www-authenticate"]
     assert stored_vins(api) == []
 
 

@@ -291,3 +291,19 @@ def test_invoke_local_runs_the_migrate_function(database_url: str) -> None:
 def test_invoke_local_runs_the_seed_function(database_url: str) -> None:
     out = invoke_local("seed", {"limit": 3, "dry_run": True}, database_url)
     assert '"rows_read": 3' in out
+
+
+def test_offline_answers_a_body_of_invalid_utf8_with_400(offline_url: str) -> None:
+    # serverless-offline decodes the body as UTF-8 before the handler sees it (bad bytes become
+    # U+FFFD): the raw bytes never reach us, the Content-Length the client sent does.
+    body = b'{"vin": "1HGCM82633A004352", "make": "Citro\xebn", "model": "C5", "description": "x"}'
+    request = urllib.request.Request(  # noqa: S310
+        f"{offline_url}/api/vehicles", body, {"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_SECONDS) as response:  # noqa: S310
+            status, text = response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, text = error.code, error.read().decode()
+    assert status == 400, text
+    assert "UTF-8" in json.loads(text)["detail"]

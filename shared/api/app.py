@@ -8,16 +8,20 @@ else; anything unexpected is a 500 whose details go to the log only.
 from __future__ import annotations
 
 import logging
+import math
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api import cors
+from shared.api.docs_pages import add_docs_pages
 from shared.api.schemas import ErrorDetail
 from shared.errors import (
     AppError,
@@ -40,6 +44,7 @@ TOO_LARGE = f"Request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB."
 UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
 AUTH_UNAVAILABLE = "Sign-in keys unavailable; try again shortly."
+ALTERED = "Request body does not match its Content-Length: was it valid UTF-8?"
 _STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
@@ -59,18 +64,21 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
     app = FastAPI(
         title="Vehicle inventory API",
         version="1.0.0",
-        docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        docs_url=None,  # pinned, hashed pages instead: shared.api.docs_pages
+        redoc_url=None,
         openapi_url="/openapi.json" if docs else None,
         redirect_slashes=False,  # /api/vehicles/ is a route of its own, never a redirect
         # Our traces, metrics and logs go through Powertools (X-Ray, EMF); FastAPI's native
         # OpenTelemetry would otherwise look up its providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    if docs:
+        add_docs_pages(app, "/openapi.json")
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(405, _method_not_allowed)
     # Each middleware layer costs time on every request: only these two. The last added is the
     # outermost, so CORS headers also go on the 413 and 500 answers of the guard.
     app.add_middleware(_Guard)
@@ -135,7 +143,7 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     return error_response(status_code, str(exc))
 
 
-async def _invalid_request(request: Request, exc: Exception) -> Response:
+async def _invalid_request(request: Request, exc: Exception) -> Response:  # noqa: ARG001
     if not isinstance(exc, RequestValidationError):  # registered for that class alone
         raise exc
     for error in exc.errors():
@@ -143,7 +151,45 @@ async def _invalid_request(request: Request, exc: Exception) -> Response:
             reason = error.get("ctx", {}).get("error", "not JSON")
             position = error["loc"][-1]
             return error_response(400, f"Malformed JSON: {reason} (at character {position}).")
-    return await request_validation_exception_handler(request, exc)
+    errors = jsonable_encoder(exc.errors())
+    for error in errors:
+        error["msg"] = error["msg"].removeprefix("Value error, ")  # a sentence, as the seed says
+    return JSONResponse({"detail": _encodable(errors)}, 422)
+
+
+def _encodable(value: Any) -> Any:
+    """`value` with what JSON cannot carry made printable: the inputs a 422 echoes may hold NaN,
+    Infinity (`1e400`) or lone surrogates (`"\\ud800"`), which Python's JSON parser accepts."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode()
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else f"{'-' if value < 0 else ''}Infinity"
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_encodable(item) for item in value]
+    return value
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    """405 whose `Allow` names every method of the path: Starlette names those of the first
+    route that matched, and GET and POST /api/vehicles are two routes. (Deployed, an unrouted
+    method reaches the docs function, which has every route; a function knows only its own.)"""
+    allowed: set[str] = set()
+    for route in _flat(request.app.router.routes):
+        if route.methods and route.matches(request.scope)[0] is not Match.NONE:
+            allowed |= route.methods
+    detail = exc.detail if isinstance(exc, HTTPException) else "Method Not Allowed"
+    return error_response(405, detail, {"Allow": ", ".join(sorted(allowed))})
+
+
+def _flat(routes: Iterable[BaseRoute]) -> Iterator[Route]:
+    """The routes of an app, through FastAPI's included routers (ours have no path prefix)."""
+    for route in routes:
+        if isinstance(route, Route):
+            yield route
+        elif (router := getattr(route, "original_router", None)) is not None:
+            yield from _flat(router.routes)
 
 
 def _challenge(error: str | None, exc: Exception) -> str:
@@ -164,10 +210,13 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = None
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
-                await error_response(413, TOO_LARGE)(scope, receive, send)
-                return
+            if name == b"content-length" and value.isdigit():
+                declared = int(value)
+                if declared > MAX_BODY_BYTES:
+                    await error_response(413, TOO_LARGE)(scope, receive, send)
+                    return
         received = 0
         started = False
 
@@ -177,6 +226,10 @@ class _Guard:
             received += len(message.get("body", b""))
             if received > MAX_BODY_BYTES:  # no or a false Content-Length: count the bytes
                 raise HTTPException(413, TOO_LARGE)  # FastAPI answers it as it is
+            if declared is not None and not message.get("more_body") and received != declared:
+                # Only an event can do this (uvicorn enforces Content-Length): serverless-offline
+                # decodes a JSON body as UTF-8, so invalid bytes arrive as U+FFFD, longer.
+                raise HTTPException(400, ALTERED)
             return message
 
         async def tracked_send(message: Message) -> None:

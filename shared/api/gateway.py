@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
-from mangum.handlers import HTTPGateway
+from mangum.handlers import APIGateway, HTTPGateway
 from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, Scope
 
 from shared.api.eager import EagerMangum
@@ -17,7 +18,7 @@ from shared.ops import telemetry
 def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
     """`app` as an instrumented Lambda handler for API Gateway HTTP (v2) and REST (v1) events:
     request-scoped log keys and metrics, and one access line per request."""
-    mangum = EagerMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent])
+    mangum = EagerMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent, _RestApiEvent])
 
     @telemetry.instrument
     def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
@@ -46,6 +47,23 @@ def _route(event: LambdaEvent) -> tuple[str, str]:
     return str(method), str(event.get("resource") or "$default")
 
 
+def _body(event: LambdaEvent) -> bytes:
+    """The body as bytes. Lone surrogates in a text body (no UTF-8 can carry them) are passed on
+    for validation to refuse with a 422: Mangum's `encode()` raised, failing the invocation."""
+    body = event.get("body") or b""
+    if event.get("isBase64Encoded"):
+        return base64.b64decode(body)
+    return body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
+
+
+class _RestApiEvent(APIGateway):
+    """REST API (v1) events, with the body of `_body`."""
+
+    @property
+    def body(self) -> bytes:
+        return _body(self.event)
+
+
 class _HttpApiEvent(HTTPGateway):
     """HTTP API (v2) events, with a named stage's path prefix moved into the ASGI `root_path`.
 
@@ -71,3 +89,7 @@ class _HttpApiEvent(HTTPGateway):
         if stage != "$default" and scope["path"].startswith(f"/{stage}/"):
             scope["root_path"] = f"/{stage}"
         return scope
+
+    @property
+    def body(self) -> bytes:
+        return _body(self.event)

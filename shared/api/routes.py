@@ -43,6 +43,15 @@ _LOCATION = {
     "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
 }
 
+# The new vehicle can be read at its Location: said as an OpenAPI link, which fuzzers follow.
+_READ_IT = {
+    "GetVehicleByVin": {
+        "operationId": "vehicle_by_vin_api_vehicles__vin__get",
+        "parameters": {"vin": "$response.body#/vin"},
+        "description": "the `vin` of the answer is the path parameter of `Location`",
+    }
+}
+
 
 async def liveness() -> Response:
     """The function runs; the database is not touched."""
@@ -192,7 +201,7 @@ def create_router() -> APIRouter:
         response_model=Vehicle,
         dependencies=[Depends(_require_json)],
         responses={
-            201: {"headers": {"Location": _LOCATION}},
+            201: {"headers": {"Location": _LOCATION}, "links": _READ_IT},
             **error_responses(400, 401, 403, 409, 413, 415, 500, 503),
         },
     )(create)

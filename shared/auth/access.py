@@ -24,6 +24,7 @@ from shared.ops.settings import Settings
 logger = logging.getLogger(__name__)
 
 MISSING = "Credentials required: Authorization: Bearer <token> or X-API-Key: <key>."
+BOTH = "Send one credential: an Authorization header or an X-API-Key header, not both."
 WRITE_SCOPES = ("write",)
 READ_SCOPES = ("read", "write")
 
@@ -65,6 +66,8 @@ def _caller(
     settings: Settings, authorization: str | None, api_key: str | None, roles: set[str]
 ) -> Caller:
     bearer = _bearer(authorization)
+    if api_key is not None and authorization is not None:  # which one speaks? neither
+        raise AuthenticationError(BOTH, error="invalid_request")
     if api_key is not None or (bearer is not None and bearer.startswith(keys.PREFIX)):
         return Caller("api_key", api_key_hash=keys.parse(api_key or bearer or ""))
     if bearer is None:

@@ -19,19 +19,30 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     create_model,
     field_validator,
 )
 
 from shared.data import vin as vins
 from shared.data.fields import Column, Spec, specs
+from shared.data.text import WHITE, trimmed
 from shared.ops.settings import get_settings
 
 MAX_IMAGE_URLS = 50
 MAX_URL_LENGTH = 2048
 # Scheme, a non-empty host, no white space. A regex, not urlsplit: the seed checks 20 URLs a
 # row and urlsplit made up most of the validation time of a 100,000-row import.
-_HTTP_URL = re.compile(r"(?i:https?)://[^/?#\s\x00]+[^\s\x00]*\Z")
+_HTTP_URL = re.compile(
+    r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\x00\ud800-\udfff][^\s\x00\ud800-\udfff]*\Z"
+)
+# The same for OpenAPI, item by item: blank, or a URL of at most MAX_URL_LENGTH with white space
+# around it (`\s` is Python's `str.isspace()`, spelled out in WHITE for other regex dialects).
+_NOT_WHITE = f"[^{WHITE}\\x00]"
+_URL_ITEM = (
+    f"^[{WHITE}]*(?:[Hh][Tt][Tt][Pp]://[^/?#{WHITE}\\x00]{_NOT_WHITE}{{0,{MAX_URL_LENGTH - 8}}}|"
+    f"[Hh][Tt][Tt][Pp][Ss]://[^/?#{WHITE}\\x00]{_NOT_WHITE}{{0,{MAX_URL_LENGTH - 9}}})?[{WHITE}]*$"
+)
 
 
 def _no_nul(value: str) -> str:
@@ -45,11 +56,13 @@ Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     AfterValidator(_no_nul),
+    WithJsonSchema({"type": "string", "pattern": trimmed(100)}),  # lengths after trimming
 ]
 Description = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
     AfterValidator(_no_nul),
+    WithJsonSchema({"type": "string", "pattern": trimmed(10_000)}),
 ]
 EXAMPLE_VIN = "1HGCM82633A004352"
 
@@ -73,26 +86,37 @@ class VehicleCreate(BaseModel):
     )
 
     vin: Annotated[str, Column("text", export="VIN", listed=True)] = Field(
-        description="17 characters (5-16 before 1981); stored upper-case", examples=[EXAMPLE_VIN]
+        description=vins.DESCRIPTION,
+        examples=[EXAMPLE_VIN],
+        json_schema_extra={"pattern": vins.PATTERN, "format": "vin"},
     )
-    make: Annotated[Name, Column("text", export="Make", listed=True)] = Field(examples=["Honda"])
-    model: Annotated[Name, Column("text", export="Model", listed=True)] = Field(examples=["Accord"])
-    description: Annotated[Description, Column("text", export="WebAdDescription")]
+    make: Annotated[Name, Column("text", export="Make", listed=True)] = Field(
+        description="1-100 characters after trimming white space", examples=["Honda"]
+    )
+    model: Annotated[Name, Column("text", export="Model", listed=True)] = Field(
+        description="1-100 characters after trimming white space", examples=["Accord"]
+    )
+    description: Annotated[Description, Column("text", export="WebAdDescription")] = Field(
+        description="1-10,000 characters after trimming white space"
+    )
     # Required as a column though a vehicle may have no photos: a renamed or missing photo column
     # would otherwise drop every photo silently.
-    image_urls: Annotated[list[str], Column("text[]", "PhotoURLs", export_required=True)] = Field(
+    image_urls: Annotated[
+        list[Annotated[str, WithJsonSchema({"type": "string", "pattern": _URL_ITEM})]],
+        Column("text[]", "PhotoURLs", export_required=True),
+    ] = Field(
         default_factory=list,
-        description=f"absolute http(s) URLs, blanks and repeats dropped, at most {MAX_IMAGE_URLS}",
+        description=f"absolute http(s) URLs of at most {MAX_URL_LENGTH} characters; blanks and "
+        f"repeats dropped, then at most {MAX_IMAGE_URLS}",
     )
 
     @field_validator("vin")
     @classmethod
     def _valid_vin(cls, value: str) -> str:
-        value = vins.normalize(value)
-        reason = vins.problem(value, check=get_settings().vin_check_digit)
+        reason = vins.problem_as_typed(value, check=get_settings().vin_check_digit)
         if reason:
             raise ValueError(reason)
-        return value
+        return vins.normalize(value)
 
     @field_validator("image_urls")
     @classmethod

@@ -9,6 +9,17 @@ from __future__ import annotations
 
 import re
 
+from shared.data.text import WHITE
+
+# A VIN as a client may type it: any letter case, white space around it (the OpenAPI pattern).
+PATTERN = rf"^[{WHITE}]*(?:[A-HJ-NPR-Za-hj-npr-z0-9]{{17}}|[A-Za-z0-9]{{5,16}})[{WHITE}]*$"
+_AS_TYPED = re.compile(PATTERN)
+DESCRIPTION = (
+    "17 characters from 0-9 and A-Z without I, O and Q whose 9th is the check digit of 49 CFR 565 "
+    "(format `vin`: no pattern can say it; servers run with VIN_CHECK_DIGIT=off skip it), or 5-16 "
+    "letters and digits for vehicles built before 1981. Any letter case, white space around it "
+    "ignored; stored trimmed and upper-case."
+)
 _MODERN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 _CLASSIC = re.compile(r"^[A-Z0-9]{5,16}$")
 _VALUES = dict(
@@ -47,3 +58,12 @@ def problem(vin: str, *, check: bool = True) -> str | None:
     if len(vin) < 5 or len(vin) > 17:
         return "a VIN has 17 characters (5 to 16 for vehicles built before 1981)"
     return "a VIN uses only letters and digits"
+
+
+def problem_as_typed(vin: str, *, check: bool = True) -> str | None:
+    """Why `vin`, as received, is not acceptable: `problem` of its normalised form, and letters
+    outside A-Z that upper-case into them (U+017F long s -> S) are refused, as `PATTERN` says."""
+    reason = problem(normalize(vin), check=check)
+    if reason is None and not _AS_TYPED.fullmatch(vin):
+        return "a VIN uses only the letters A-Z and digits"
+    return reason

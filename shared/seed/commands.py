@@ -63,10 +63,12 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
         records = read_records(stream)
         database = None if dry_run else (db or get_database())
         seed(records=records, report=report, db=database)
+        encoding = sources.encoding(stream)
     telemetry.count("RowsInserted", report.inserted)
     telemetry.count("RowsSkipped", (report.skipped_existing or 0) + report.duplicate_count)
     telemetry.count("RowsInvalid", report.invalid_count)
-    return report.as_dict()
+    summary = report.as_dict()
+    return {"source": summary.pop("source"), "encoding": encoding, **summary}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,10 +25,12 @@ REQUIRED = [
 
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One data row: the physical line it starts on, and our fields as raw text."""
+    """One data row: the physical line it starts on, our fields as raw text, and what makes the
+    row unusable whatever its fields say (more cells than the header), if anything."""
 
     line: int
     fields: dict[str, str]
+    problem: str | None = None
 
 
 def read_records(lines: Iterable[str]) -> Iterator[Record]:
@@ -52,11 +54,14 @@ def read_records(lines: Iterable[str]) -> Iterator[Record]:
         for field, column in COLUMNS.items()
         if column.casefold() in positions
     ]
-    return _records(reader, wanted)
+    return _records(reader, wanted, len(header))
 
 
-def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -> Iterator[Record]:
-    """Rows as our fields; a blank cell of an optional column is left out (the field's default)."""
+def _records(
+    reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]], width: int
+) -> Iterator[Record]:
+    """Rows as our fields; a blank cell of an optional column is left out (the field's default).
+    A row with more non-blank cells than the header has is reported: its cells are misplaced."""
     start = 2  # csv.reader counts physical lines read so far; a record starts on the next one
     while True:
         try:
@@ -67,8 +72,13 @@ def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -
             return
         if any(row):  # blank lines are not rows
             cells = ((field, row[i] if i < len(row) else "", needed) for field, i, needed in wanted)
+            problem = None
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                problem = f"the row has {len(row)} cells, the header {width} (an unquoted comma?)"
             yield Record(
-                start, {field: cell for field, cell, needed in cells if needed or cell.strip()}
+                start,
+                {field: cell for field, cell, needed in cells if needed or cell.strip()},
+                problem,
             )
         start = reader.line_num + 1  # type: ignore[attr-defined]
 

@@ -130,14 +130,18 @@ def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
     for record in records:
         report.rows_read += 1
         raw = record.fields
-        try:
-            vehicle = VehicleCreate.model_validate(
-                {**raw, "image_urls": photo_urls(raw["image_urls"])}
-            )
-        except ValidationError as err:
+        problem = record.problem
+        if problem is None:
+            try:
+                vehicle = VehicleCreate.model_validate(
+                    {**raw, "image_urls": photo_urls(raw["image_urls"])}
+                )
+            except ValidationError as err:
+                problem = reason(err)
+        if problem is not None:
             report.invalid_count += 1
             if len(report.invalid) < MAX_LISTED:
-                row = {"line": record.line, "vin": raw["vin"].strip()[:40], "reason": reason(err)}
+                row = {"line": record.line, "vin": raw["vin"].strip()[:40], "reason": problem}
                 report.invalid.append(row)
             continue
         report.valid += 1

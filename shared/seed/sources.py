@@ -1,26 +1,26 @@
 """Where a seed reads its CSV from: the bundled sample, a local path, or `s3://bucket/key`.
 
 Every source is opened as a text stream read a chunk at a time: an S3 object is never downloaded
-whole, and a UTF-8 byte-order mark is dropped. `newline=""` leaves line breaks to the CSV reader.
+whole. Its encoding is decided from its first bytes (`shared.seed.encodings`); `encoding(stream)`
+names it for the report.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
 from shared.errors import SeedError
 from shared.ops import telemetry
+from shared.seed import encodings
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # functions/, shared/, migrations/
 SAMPLE = Path(__file__).parent / "sample_inventory.csv"
 SAMPLE_NAME = "bundled sample"
-ENCODING = "utf-8-sig"
 
 
 def describe(location: str | None) -> str:
@@ -46,11 +46,16 @@ def open_source(location: str | None, *, packaged_only: bool = False) -> Iterato
         )
     path = PACKAGE_ROOT / path if packaged_only else path
     try:
-        stream = path.open(encoding=ENCODING, newline="")
+        raw = path.open("rb")
     except OSError as err:
         raise SeedError(f"cannot open {path}: {err.strerror}") from err
-    with stream:
+    with raw, encodings.text_stream(raw, str(location or SAMPLE_NAME)) as stream:
         yield stream
+
+
+def encoding(stream: TextIO) -> str:
+    """The encoding a stream of `open_source` was read in: `utf-8`, `windows-1252`, ..."""
+    return encodings.label(stream)
 
 
 @contextmanager
@@ -66,9 +71,8 @@ def _open_s3(location: str) -> Iterator[TextIO]:
             body = s3_client().get_object(Bucket=bucket, Key=key)["Body"]
     except (BotoCoreError, ClientError) as err:
         raise SeedError(f"cannot read {location}: {err}") from err
-    # StreamingBody is a raw, readable IOBase: buffer it so TextIOWrapper decodes chunk by chunk.
-    stream = io.TextIOWrapper(io.BufferedReader(body), encoding=ENCODING, newline="")
-    with stream:
+    raw: BinaryIO = body  # StreamingBody: read(amt) reads the next bytes of the object
+    with encodings.text_stream(raw, location) as stream:
         yield stream
 
 
