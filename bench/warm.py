@@ -82,7 +82,10 @@ def rows(url: str, *, calls: int = 2000) -> list[Row]:
 
     serials = itertools.count(10_000)
     floor = per_call_us(
-        lambda: raw(vehicles.INSERT, {**new_vehicle(vin=make_vin(next(serials)))}), calls=calls // 4
+        lambda: raw(
+            vehicles.INSERT, VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump()
+        ),
+        calls=calls // 4,
     )
     # Events are built beforehand: reading the captured event file is not the handler's cost.
     events = iter(

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from shared.data.cells import is_placeholder
 from shared.data.models import WRITABLE, VehicleCreate
 from shared.errors import SeedError
 
@@ -56,7 +57,8 @@ def read_records(lines: Iterable[str]) -> Iterator[Record]:
 
 
 def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -> Iterator[Record]:
-    """Rows as our fields; a blank cell of an optional column is left out (the field's default)."""
+    """Rows as our fields; a blank or placeholder (`N/A`) cell of an optional column is left out
+    (the field's default)."""
     start = 2  # csv.reader counts physical lines read so far; a record starts on the next one
     while True:
         try:
@@ -68,7 +70,12 @@ def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -
         if any(row):  # blank lines are not rows
             cells = ((field, row[i] if i < len(row) else "", needed) for field, i, needed in wanted)
             yield Record(
-                start, {field: cell for field, cell, needed in cells if needed or cell.strip()}
+                start,
+                {
+                    field: cell
+                    for field, cell, needed in cells
+                    if needed or not is_placeholder(cell)
+                },
             )
         start = reader.line_num + 1  # type: ignore[attr-defined]
 

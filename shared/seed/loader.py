@@ -20,11 +20,13 @@ from shared.data.database import Database
 from shared.data.fields import names
 from shared.data.models import WRITABLE, VehicleCreate
 from shared.seed.copy_text import copy_line
-from shared.seed.export import COLUMNS, Record, photo_urls
+from shared.seed.export import COLUMNS, Record
 
 MAX_LISTED = 50  # rows listed per problem kind; counts are always exact
 COPY_BATCH = 100  # rows per write to COPY: about 300 KB of a realistic export
 Row = tuple[int, VehicleCreate]  # the line it starts on, and the vehicle
+# Fields whose export cell is read by a parser of the declaration (`$34,499` -> 34499).
+PARSERS = tuple((f.name, f.column.parse) for f in WRITABLE if f.column.parse)
 
 # Why a staging table and not a COPY straight into `vehicles`: COPY has no ON CONFLICT, so one VIN
 # that exists (or is inserted concurrently) would fail the whole load. `INSERT ... SELECT ... ON
@@ -129,19 +131,42 @@ def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
     """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded."""
     for record in records:
         report.rows_read += 1
-        raw = record.fields
+        values: dict[str, Any] = dict(record.fields)
+        problems: list[tuple[str, str]] = []
+        for name, parse in PARSERS:
+            if name in values:
+                try:
+                    values[name] = parse(values[name])
+                except ValueError as err:
+                    problems.append((name, str(err)))
+                    del values[name]
         try:
-            vehicle = VehicleCreate.model_validate(
-                {**raw, "image_urls": photo_urls(raw["image_urls"])}
-            )
+            vehicle = VehicleCreate.model_validate(values)
         except ValidationError as err:
+            problems += _problems(err)
+        if problems:
             report.invalid_count += 1
             if len(report.invalid) < MAX_LISTED:
-                row = {"line": record.line, "vin": raw["vin"].strip()[:40], "reason": reason(err)}
-                report.invalid.append(row)
+                report.invalid.append(_invalid_row(record, problems))
             continue
         report.valid += 1
         yield record.line, vehicle
+
+
+def _invalid_row(record: Record, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """How the report shows an invalid row: each problem by field and export column, and all of
+    them in one line (`VIN: check digit ...; Price: not an amount: 'call'`)."""
+    named = [
+        {"field": name, "column": COLUMNS.get(name, name), "reason": why} for name, why in problems
+    ]
+    return {
+        "line": record.line,
+        "vin": record.fields.get("vin", "").strip()[:40],
+        "reason": "; ".join(
+            f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in named
+        ),
+        "problems": named,
+    }
 
 
 def _count_repeats_in_memory(vehicles: Iterator[Row], report: Report) -> None:
@@ -156,11 +181,11 @@ def _count_repeats_in_memory(vehicles: Iterator[Row], report: Report) -> None:
         seen.add(vehicle.vin)
 
 
-def reason(err: ValidationError) -> str:
-    """One short line per problem, named by the export's column: `VIN: check digit ...`."""
-    problems = []
+def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) for each problem pydantic found, on one line each."""
+    found = []
     for error in err.errors(include_url=False):
-        column = COLUMNS.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else ""
-        message = error["msg"].removeprefix("Value error, ")
-        problems.append(f"{column}: {message}" if column else message)
-    return "; ".join(problems)
+        name = str(error["loc"][0]) if error["loc"] else ""
+        message = error["msg"].removeprefix("Value error, ").replace("\n", " ")
+        found.append((name, message))
+    return found
