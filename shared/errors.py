@@ -27,3 +27,11 @@ class MigrationError(AppError):
 
 class SeedError(AppError):
     """The seed cannot run: a missing column, an unreadable source, a malformed file or event."""
+
+
+class PreconditionFailedError(AppError):
+    """A conditional write (`If-Match`) found the record changed; `etag` is its current one."""
+
+    def __init__(self, message: str, etag: str) -> None:
+        super().__init__(message)
+        self.etag = etag

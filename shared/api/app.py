@@ -19,7 +19,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api.schemas import ErrorDetail
-from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
+from shared.errors import (
+    AppError,
+    ConflictError,
+    DatabaseUnavailableError,
+    NotFoundError,
+    PreconditionFailedError,
+)
 from shared.ops.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -28,19 +34,24 @@ JSON = "application/json"
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_SECONDS = "5"
 # Keep in step with `custom.cors` in serverless.yml, which configures API Gateway the same way.
-CORS_METHODS = ("GET", "POST", "OPTIONS")
-CORS_HEADERS = ("Content-Type", "Authorization")
+CORS_METHODS = ("GET", "POST", "PATCH", "DELETE", "OPTIONS")
+CORS_HEADERS = ("Content-Type", "Authorization", "If-Match", "If-None-Match")
 CORS_MAX_AGE = 600
 
 TOO_LARGE = f"Request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB."
 UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
 _BODY_HEADERS = {"content-length", "content-type"}
-_STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
+_STATUS_OF: dict[type[AppError], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    PreconditionFailedError: 412,
+}
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
     404: ("Not found", "Vehicle not found."),
     409: ("Duplicate VIN", "Vehicle with this VIN already exists."),
+    412: ("Changed since read (ETag)", "The vehicle has changed since that ETag was read."),
     413: ("Body too large", TOO_LARGE),
     415: ("Not JSON", "Content-Type must be application/json."),
     500: ("Unexpected error", INTERNAL),
@@ -96,6 +107,10 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             "description": summary,
             "content": {JSON: {"example": {"detail": detail}}},
         }
+        if code == 412:
+            documented[code]["headers"] = {
+                "ETag": {"description": "the current ETag", "schema": {"type": "string"}}
+            }
         if code == 503:
             documented[code]["headers"] = {
                 "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
@@ -107,6 +122,8 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DatabaseUnavailableError):
         logger.error("database unavailable: %s", exc, exc_info=exc)
         return error_response(503, UNAVAILABLE, {"Retry-After": RETRY_AFTER_SECONDS})
+    if isinstance(exc, PreconditionFailedError):
+        return error_response(412, str(exc), {"ETag": exc.etag})
     status_code = next((code for cls, code in _STATUS_OF.items() if isinstance(exc, cls)), None)
     if status_code is None:  # ConfigurationError and the like: our fault, not the client's
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
@@ -132,7 +149,7 @@ def _cors(app: ASGIApp) -> ASGIApp:
         allow_origins=get_settings().cors_origins,
         allow_methods=CORS_METHODS,
         allow_headers=CORS_HEADERS,
-        expose_headers=("Location", "Retry-After"),
+        expose_headers=("Location", "Retry-After", "ETag"),
         max_age=CORS_MAX_AGE,
     )
 

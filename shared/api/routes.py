@@ -13,19 +13,30 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from shared.api import conditional
 from shared.api.app import JSON, error_responses, json_response
 from shared.api.schemas import HealthStatus, VehiclePage
-from shared.data import vehicles
+from shared.data import vehicles, writes
 from shared.data import vin as vins
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
+from shared.data.patch import VehiclePatch, changes_of, year_problem
 from shared.runtime import get_database
 
 MAX_PAGE_SIZE = 100
 _OK = b'{"status":"ok"}'
 _READY = b'{"status":"ready"}'
+MERGE_PATCH = "application/merge-patch+json"
+_ETAG = {
+    "description": "the vehicle's current version; send it back in If-Match to change it",
+    "schema": {"type": "string", "example": '"1709294400000005-1"'},
+}
+_IF_MATCH = Header(
+    description="change only if the vehicle's ETag is one of these (else 412); `*` or none: always"
+)
 _LOCATION = {
     "description": "where the new vehicle can be read",
     "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
@@ -51,11 +62,20 @@ async def list_page(
     return json_response(vehicles.list_page(db=get_database(), page=page, page_size=page_size))
 
 
+VinPath = Annotated[str, Path(description="any letter case, spaces around it ignored")]
+
+
 async def vehicle_by_vin(
-    vin: Annotated[str, Path(description="any letter case, spaces around it ignored")],
+    vin: VinPath,
+    if_none_match: Annotated[
+        str | None, Header(description="304 without a body if the ETag is one of these")
+    ] = None,
 ) -> Response:
-    """One vehicle with every field."""
-    return json_response(vehicles.get_by_vin(db=get_database(), vin=vins.normalize(vin)))
+    """One vehicle with every field, and its ETag."""
+    found = vehicles.get_by_vin(db=get_database(), vin=vins.normalize(vin))
+    if conditional.not_modified(if_none_match, found.etag):
+        return Response(status_code=304, headers={"ETag": found.etag})
+    return json_response(found.body, headers={"ETag": found.etag})
 
 
 async def _require_json(request: Request) -> None:
@@ -67,9 +87,35 @@ async def _require_json(request: Request) -> None:
 
 async def create(vehicle: VehicleCreate, request: Request) -> Response:
     """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case."""
-    body = vehicles.insert(db=get_database(), vehicle=vehicle)
+    created = vehicles.insert(db=get_database(), vehicle=vehicle)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
-    return json_response(body, 201, {"Location": location})
+    return json_response(created.body, 201, {"Location": location, "ETag": created.etag})
+
+
+async def update(
+    vin: VinPath,
+    patch: Annotated[VehiclePatch, Body(media_type=MERGE_PATCH)],  # type: ignore[valid-type]
+    if_match: Annotated[str | None, _IF_MATCH] = None,
+) -> Response:
+    """Change some fields (JSON Merge Patch): `null` clears an optional field, fields left out
+    keep their values; a sold vehicle is `{"status": "sold"}`."""
+    vin = vins.normalize(vin)
+    changes = changes_of(patch)
+    if problem := year_problem(vin, changes):
+        error = {"type": "value_error", "loc": ("body", "year"), "msg": f"Value error, {problem}"}
+        raise RequestValidationError([{**error, "input": changes["year"]}])
+    updated = writes.update(
+        db=get_database(), vin=vin, changes=changes, if_match=conditional.if_match(if_match)
+    )
+    return json_response(updated.body, headers={"ETag": updated.etag})
+
+
+async def delete(vin: VinPath, if_match: Annotated[str | None, _IF_MATCH] = None) -> Response:
+    """Remove a vehicle; it is 404 from then on."""
+    writes.delete(
+        db=get_database(), vin=vins.normalize(vin), if_match=conditional.if_match(if_match)
+    )
+    return Response(status_code=204)
 
 
 def health() -> APIRouter:
@@ -96,7 +142,13 @@ def get_vehicle() -> APIRouter:
     """GET /api/vehicles/{vin}."""
     router = APIRouter(tags=["vehicles"])
     router.get(
-        "/api/vehicles/{vin}", response_model=Vehicle, responses=error_responses(404, 500, 503)
+        "/api/vehicles/{vin}",
+        response_model=Vehicle,
+        responses={
+            200: {"headers": {"ETag": _ETAG}},
+            304: {"description": "Not modified (If-None-Match)", "headers": {"ETag": _ETAG}},
+            **error_responses(404, 500, 503),
+        },
     )(vehicle_by_vin)
     return router
 
@@ -110,13 +162,50 @@ def create_vehicle() -> APIRouter:
         response_model=Vehicle,
         dependencies=[Depends(_require_json)],
         responses={
-            201: {"headers": {"Location": _LOCATION}},
+            201: {"headers": {"Location": _LOCATION, "ETag": _ETAG}},
             **error_responses(400, 409, 413, 415, 500, 503),
         },
     )(create)
     return router
 
 
+def update_vehicle() -> APIRouter:
+    """PATCH /api/vehicles/{vin}."""
+    router = APIRouter(tags=["vehicles"])
+    body = {"schema": {"$ref": "#/components/schemas/VehiclePatch"}}
+    router.patch(
+        "/api/vehicles/{vin}",
+        response_model=Vehicle,
+        dependencies=[Depends(_require_json)],
+        # application/json is accepted as well as the merge-patch type.
+        openapi_extra={"requestBody": {"content": {JSON: body}}},
+        responses={
+            200: {"headers": {"ETag": _ETAG}},
+            **error_responses(400, 404, 412, 413, 415, 500, 503),
+        },
+    )(update)
+    return router
+
+
+def delete_vehicle() -> APIRouter:
+    """DELETE /api/vehicles/{vin}."""
+    router = APIRouter(tags=["vehicles"])
+    router.delete(
+        "/api/vehicles/{vin}",
+        status_code=204,
+        response_class=Response,
+        responses=error_responses(404, 412, 500, 503),
+    )(delete)
+    return router
+
+
 def every_router() -> list[APIRouter]:
     """All of them, for the docs function (and local development)."""
-    return [health(), list_vehicles(), get_vehicle(), create_vehicle()]
+    return [
+        health(),
+        list_vehicles(),
+        get_vehicle(),
+        create_vehicle(),
+        update_vehicle(),
+        delete_vehicle(),
+    ]

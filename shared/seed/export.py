@@ -32,7 +32,18 @@ class Record:
     fields: dict[str, str]
 
 
-def read_records(lines: Iterable[str]) -> Iterator[Record]:
+class Records(Iterator[Record]):
+    """The rows of an export, and which of our fields its header has (`fields`)."""
+
+    def __init__(self, rows: Iterator[Record], fields: frozenset[str]) -> None:
+        self._rows = rows
+        self.fields = fields
+
+    def __next__(self) -> Record:
+        return next(self._rows)
+
+
+def read_records(lines: Iterable[str]) -> Records:
     """Check the header now (a missing column raises `SeedError`), then yield rows lazily.
 
     `lines` is usually a text file opened with `newline=""`, so quoted fields keep line breaks.
@@ -53,7 +64,7 @@ def read_records(lines: Iterable[str]) -> Iterator[Record]:
         for field, column in COLUMNS.items()
         if column.casefold() in positions
     ]
-    return _records(reader, wanted)
+    return Records(_records(reader, wanted), frozenset(field for field, _, _ in wanted))
 
 
 def _records(reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]]) -> Iterator[Record]:

@@ -76,9 +76,21 @@ class Report:
     invalid: list[dict[str, Any]] = field(default_factory=list)
     invalid_count: int = 0
     elapsed_seconds: float = 0.0
+    mode: str = "default"
+    # Snapshot mode only (see `shared.seed.snapshot`); None in a dry run.
+    updated: int | None = None
+    unchanged: int | None = None
+    retired: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        snapshot = {
+            "mode": self.mode,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+        }
         return {
+            **(snapshot if self.mode == "snapshot" else {}),
             "source": self.source,
             "dry_run": self.dry_run,
             "limit": self.limit,
@@ -101,7 +113,7 @@ def seed(
     """
     started = time.perf_counter()
     rows = records if report.limit < 0 else itertools.islice(records, report.limit)
-    vehicles = _vehicles(rows, report)
+    vehicles = validated(rows, report)
     if db is None:
         _count_repeats_in_memory(vehicles, report)
     else:
@@ -127,8 +139,11 @@ def seed(
     return report
 
 
-def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
-    """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded."""
+def validated(
+    records: Iterable[Record], report: Report, invalid: list[Record] | None = None
+) -> Iterator[Row]:
+    """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded (and
+    appended to `invalid` if given)."""
     for record in records:
         report.rows_read += 1
         values: dict[str, Any] = dict(record.fields)
@@ -148,6 +163,8 @@ def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
             report.invalid_count += 1
             if len(report.invalid) < MAX_LISTED:
                 report.invalid.append(_invalid_row(record, problems))
+            if invalid is not None:
+                invalid.append(record)
             continue
         report.valid += 1
         yield record.line, vehicle
