@@ -1,7 +1,8 @@
 """One seeding run in a fresh process, printing `seconds peak_rss_mb` (run by bench.seeding).
 
 `python -m bench.seed_probe ours|raw CSV DATABASE_URL`: `ours` is the seed function's code path;
-`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation.
+`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation;
+`snapshot` syncs the file in snapshot mode (bench.seeding stores the previous feed first).
 """
 
 from __future__ import annotations
@@ -42,10 +43,16 @@ def ours(path: str, url: str) -> None:
     assert summary["invalid"]["count"] == 0, summary["invalid"]
 
 
+def snapshot(path: str, url: str) -> None:
+    event = {"mode": "snapshot", "csv_path": path}
+    summary = run(event, Database(Settings(database_url=url)))
+    assert summary["invalid"]["count"] == 0, summary["invalid"]
+
+
 def main() -> None:
     kind, path, url = sys.argv[1:4]
     start = time.perf_counter()
-    {"raw": raw, "ours": ours}[kind](path, url)
+    {"raw": raw, "ours": ours, "snapshot": snapshot}[kind](path, url)
     elapsed = time.perf_counter() - start
     print(f"{elapsed} {peak_rss_kb() / 1024}")
 
