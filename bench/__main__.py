@@ -82,6 +82,8 @@ def _run(url: str, parts: set[str], *, quick: bool) -> list[Row]:
         rows += trips.rows()
     if "seed" in parts:
         rows += seeding.rows(db, url, sizes=SEED_QUICK if quick else SEED_SIZES, repeats=2)
+        snapshot_sizes = SEED_QUICK if quick else (10_000, 100_000)
+        rows += seeding.snapshot_rows(db, url, sizes=snapshot_sizes, repeats=1 if quick else 3)
     if "scale" in parts:
         rows += scale.rows(db, vehicles=100_000 if quick else 1_000_000)
     if "package" in parts:

@@ -2,7 +2,8 @@
 bench.seeding): the growth is the peak during the load over the resident size just before it.
 
 `python -m bench.seed_probe ours|raw CSV DATABASE_URL`: `ours` is the seed function's code path;
-`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation.
+`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation;
+`snapshot` syncs the file in snapshot mode (bench.seeding stores the previous feed first).
 """
 
 from __future__ import annotations
@@ -43,11 +44,17 @@ def ours(path: str, url: str) -> None:
     assert summary["invalid"]["count"] == 0, summary["invalid"]
 
 
+def snapshot(path: str, url: str) -> None:
+    event = {"mode": "snapshot", "csv_path": path}
+    summary = run(event, Database(Settings(database_url=url)))
+    assert summary["invalid"]["count"] == 0, summary["invalid"]
+
+
 def main() -> None:
     kind, path, url = sys.argv[1:4]
     before = rss_kb()
     start = time.perf_counter()
-    {"raw": raw, "ours": ours}[kind](path, url)
+    {"raw": raw, "ours": ours, "snapshot": snapshot}[kind](path, url)
     elapsed = time.perf_counter() - start
     peak = peak_rss_kb()
     print(f"{elapsed} {peak / 1024} {(peak - before) / 1024}")

@@ -78,3 +78,51 @@ def rows(
         with db.transaction() as conn:
             conn.execute("TRUNCATE vehicles")
     return result
+
+
+def snapshot_rows(db: Database, url: str, *, sizes: tuple[int, ...], repeats: int = 3) -> list[Row]:
+    """A snapshot sync of a feed where 10% of the prices dropped, against a raw COPY of the same
+    file into an empty table; peak RSS by size shows whether memory grows with the file."""
+    result: list[Row] = []
+    peaks: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="bench-snapshot-") as tmp:
+        for size in sizes:
+            previous = generate_export(Path(tmp) / f"previous-{size}.csv", size)
+            feed = generate_export(Path(tmp) / f"feed-{size}.csv", size, changed_every=10)
+            runs: dict[str, list[tuple[float, ...]]] = {"raw": [], "snapshot": []}
+            for _ in range(repeats):
+                with db.transaction() as conn:
+                    conn.execute("TRUNCATE vehicles")
+                runs["raw"].append(_probe("raw", feed, url))
+                with db.transaction() as conn:
+                    conn.execute("TRUNCATE vehicles")
+                _probe("ours", previous, url)  # the feed as it was: 90% unchanged, 10% cheaper
+                runs["snapshot"].append(_probe("snapshot", feed, url))
+            raw_rate = Sample(tuple(size / run[0] for run in runs["raw"]), "rows/s")
+            our_rate = Sample(tuple(size / run[0] for run in runs["snapshot"]), "rows/s")
+            ratio = our_rate.median / raw_rate.median
+            result.append(
+                Row(
+                    f"snapshot sync {size:,} rows, 10% changed: throughput",
+                    our_rate,
+                    raw_rate,
+                    ">= 0.3x floor (raw COPY of the file)",
+                    ratio >= 0.3,
+                )
+            )
+            rss = Sample(tuple(run[1] for run in runs["snapshot"]), "MB")
+            peaks.append(rss.median)
+            result.append(Row(f"snapshot sync {size:,} rows peak RSS", rss))
+        with db.transaction() as conn:
+            conn.execute("TRUNCATE vehicles")
+    growth = Sample((peaks[-1] - peaks[0],), "MB")
+    result.append(
+        Row(
+            f"snapshot RSS growth {sizes[0]:,} -> {sizes[-1]:,} rows",
+            growth,
+            None,
+            "< 20 MB",
+            growth.median < 20,
+        )
+    )
+    return result

@@ -18,7 +18,7 @@ import psycopg
 from psycopg import ClientCursor
 
 from bench import auth, peers
-from bench.stats import Row, Sample, interleaved, ratio_row
+from bench.stats import Row, Sample, interleaved, per_call_us, ratio_row
 from shared.data import credentials, vehicles
 from shared.data.models import VehicleCreate
 from shared.dev.events import LambdaContext, http_api_event
@@ -137,7 +137,8 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             PEER: _posts(fastapi, serials, count),
             "Powertools peer": _posts(powertools, serials, count),
             "raw psycopg": lambda: raw(
-                credentials.trusted(vehicles.INSERT), new_vehicle(vin=make_vin(next(serials)))
+                credentials.trusted(vehicles.INSERT),
+                VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump(),
             ),
         },
         per_loop=posts,
@@ -151,4 +152,51 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
         repeats=repeats,
     )
     result.append(Row(f"{label}warm GET /health (no database)", samples["ours"]))
+    result += _lifecycle(raw, calls=calls)
     return result + auth.rows(calls=calls // 4)
+
+
+# The floors of PATCH and DELETE: the plainest statements that change or remove one row.
+RAW_UPDATE = "UPDATE vehicles SET price = %(price)s WHERE vin = %(vin)s RETURNING vin"
+RAW_DELETE = "DELETE FROM vehicles WHERE vin = %(vin)s RETURNING vin"
+
+
+def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list[Row]:
+    """Warm PATCH (a price change each call) and DELETE, against raw UPDATE/DELETE RETURNING."""
+    from functions import delete_vehicle, update_vehicle  # noqa: PLC0415
+
+    result: list[Row] = []
+    vin = make_vin(7)
+    prices = itertools.count(1)
+    floor = per_call_us(lambda: raw(RAW_UPDATE, {"vin": vin, "price": next(prices)}), calls=calls)
+    merge = {"content-type": "application/merge-patch+json"}
+    events = [
+        http_api_event(
+            "PATCH", f"/api/vehicles/{vin}", body=json.dumps({"price": n}), headers=merge
+        )
+        for n in range(2)
+    ]
+    turn = itertools.cycle(events)
+
+    def patch() -> None:
+        answer = update_vehicle.handler(next(turn), CONTEXT)
+        assert answer["statusCode"] == 200, answer
+
+    value = per_call_us(patch, calls=calls)
+    result.append(ratio_row("warm PATCH /api/vehicles/{vin}", value, floor, at_most=2.5))
+
+    db = get_database()
+    count = (calls // 4) * 8 + 200  # warm-up and seven timed loops, for each of the two
+    serials = iter(range(500_000, 500_000 + 2 * count))
+    for serial in range(500_000, 500_000 + 2 * count):
+        vehicles.insert(db=db, vehicle=VehicleCreate(**new_vehicle(vin=make_vin(serial))))
+    floor = per_call_us(lambda: raw(RAW_DELETE, {"vin": make_vin(next(serials))}), calls=calls // 4)
+    deletes = iter([http_api_event("DELETE", f"/api/vehicles/{make_vin(n)}") for n in serials])
+
+    def delete() -> None:
+        answer = delete_vehicle.handler(next(deletes), CONTEXT)
+        assert answer["statusCode"] == 204, answer
+
+    value = per_call_us(delete, calls=calls // 4)
+    result.append(ratio_row("warm DELETE /api/vehicles/{vin}", value, floor, at_most=2.5))
+    return result

@@ -45,3 +45,11 @@ class PermissionDeniedError(AppError):
 
 class AuthUnavailableError(AppError):
     """The sign-in keys (JWKS) or the JWT secret could not be fetched right now (503)."""
+
+
+class PreconditionFailedError(AppError):
+    """A conditional write (`If-Match`) found the record changed; `etag` is its current one."""
+
+    def __init__(self, message: str, etag: str) -> None:
+        super().__init__(message)
+        self.etag = etag

@@ -188,7 +188,7 @@ def test_under_uvicorn_bad_bodies_are_client_errors(
     ("module", "method", "path", "allow"),
     [
         (docs, "DELETE", "/api/vehicles", "GET, POST"),
-        (docs, "PUT", f"/api/vehicles/{make_vin(2)}", "GET"),
+        (docs, "PUT", f"/api/vehicles/{make_vin(2)}", "DELETE, GET, PATCH"),
         (docs, "POST", "/health", "GET, HEAD"),
         (create_vehicle, "PUT", "/api/vehicles", "POST"),
         (list_vehicles, "POST", "/api/vehicles", "GET"),

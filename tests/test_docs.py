@@ -7,25 +7,22 @@ from typing import Any
 import pytest
 
 from functions import docs
+from shared.data.text import trimmed
 from tests.fixtures.events import http_api_event, invoke
 
 ENDPOINTS = {
     ("get", "/health"): {"200", "500"},
     ("get", "/health/ready"): {"200", "500", "503"},
     ("get", "/api/vehicles"): {"200", "401", "403", "422", "500", "503"},
-    ("get", "/api/vehicles/{vin}"): {"200", "401", "403", "404", "422", "500", "503"},
+    # 304 added with ETags (If-None-Match); PATCH and DELETE added with the record's lifecycle.
+    ("get", "/api/vehicles/{vin}"): {"200", "304", "401", "403", "404", "422", "500", "503"},
     ("post", "/api/vehicles"): {
-        "201",
-        "400",
-        "401",
-        "403",
-        "409",
-        "413",
-        "415",
-        "422",
-        "500",
-        "503",
+        *("201", "400", "401", "403", "409", "413", "415", "422", "500", "503"),
     },
+    ("patch", "/api/vehicles/{vin}"): {
+        *("200", "400", "401", "403", "404", "412", "413", "415", "422", "500", "503"),
+    },
+    ("delete", "/api/vehicles/{vin}"): {"204", "401", "403", "404", "412", "422", "500", "503"},
 }
 
 
@@ -92,3 +89,29 @@ def test_behind_a_named_stage_the_docs_point_at_the_stage_prefixed_document() ->
     assert "'/dev/openapi.json'" in reply.body or '"/dev/openapi.json"' in reply.body
     document = invoke(docs.handler, http_api_event("GET", "/openapi.json", stage="dev")).json()
     assert {"url": "/dev"} in document["servers"]
+
+
+def test_patch_takes_a_merge_patch_where_every_field_is_optional() -> None:
+    document = published()
+    update = document["paths"]["/api/vehicles/{vin}"]["patch"]
+    content = update["requestBody"]["content"]
+    assert set(content) == {"application/merge-patch+json", "application/json"}
+    schema = document["components"]["schemas"]["VehiclePatch"]
+    assert "required" not in schema
+    fields = schema["properties"]
+    assert {"vin", "created_at", "updated_at"}.isdisjoint(fields)
+    nullable = {name for name, f in fields.items() if {"type": "null"} in f.get("anyOf", [])}
+    assert nullable == set(fields) - {"make", "model", "description", "status"}
+    assert "if-match" in {p["name"].lower() for p in update["parameters"]}
+    assert "ETag" in update["responses"]["412"]["headers"]
+
+
+def test_the_record_s_rules_are_in_the_document() -> None:
+    fields = published()["components"]["schemas"]["VehicleCreate"]["properties"]
+    year = fields["year"]["anyOf"][0]
+    assert (year["minimum"], year["maximum"] > 2025) == (1886, True)
+    assert fields["price"]["anyOf"][0]["minimum"] == 0
+    assert fields["mileage"]["anyOf"][0]["minimum"] == 0
+    assert fields["status"]["enum"] == ["available", "pending", "sold"]
+    assert fields["trim"]["anyOf"][0]["pattern"] == trimmed(100)  # at most 100 after trimming
+    assert fields["detail_url"]["anyOf"][0]["format"] == "uri"

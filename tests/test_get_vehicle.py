@@ -8,7 +8,12 @@ import pytest
 
 from functions import get_vehicle
 from shared.data.database import Database
-from tests.fixtures.api import assert_matches_openapi, insert_vehicle, round_trips
+from tests.fixtures.api import (
+    NEW_FIELD_DEFAULTS,
+    assert_matches_openapi,
+    insert_vehicle,
+    round_trips,
+)
 from tests.fixtures.events import Reply, http_api_event, invoke
 
 VIN = "1HGCM82633A004352"
@@ -40,6 +45,10 @@ def test_a_vehicle_is_returned_with_every_field(api: Database) -> None:
         "description": "One owner, full service history.",
         "image_urls": ["https://img.example.com/1.jpg", "https://img.example.com/2.jpg"],
         "created_at": "2024-03-01T12:00:00.000005Z",
+        # Added by the full record: an old row shows no value for each, and its creation time
+        # as its last change.
+        **NEW_FIELD_DEFAULTS,
+        "updated_at": "2024-03-01T12:00:00.000005Z",
     }
     assert_matches_openapi(reply, "GET", "/api/vehicles/{vin}")
 

@@ -9,6 +9,7 @@ import pytest
 from functions import list_vehicles
 from shared.data.database import Database
 from tests.fixtures.api import (
+    NEW_LIST_DEFAULTS,
     assert_matches_openapi,
     insert_vehicle,
     make_vin,
@@ -60,6 +61,9 @@ def test_items_show_vin_make_model_and_created_at_in_utc(api: Database) -> None:
         "make": "Honda",
         "model": "Accord",
         "created_at": "2024-03-01T12:00:00.123456Z",
+        # Added by the full record (additive): no value given, and the first photo.
+        **NEW_LIST_DEFAULTS,
+        "thumbnail_url": "https://images.example.com/accord/1.jpg",
     }
 
 

@@ -17,6 +17,11 @@ from shared.migrations.files import MIGRATIONS_DIR, create, load, split_statemen
 from shared.migrations.runner import Migrator
 from shared.ops.settings import Settings
 
+# The project's migrations, whatever their number: the tests below add theirs after the last.
+PROJECT = [m.file_name for m in load(MIGRATIONS_DIR)]
+LAST = PROJECT[-1][:4]
+NEXT = f"{int(LAST) + 1:04d}"
+
 
 def tables(db: Database) -> set[str]:
     row = db.fetch_one(
@@ -43,12 +48,9 @@ def database(target_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def migrations_dir(tmp_path: Path) -> Path:
-    """A copy of the project's first two migrations that a test may add to or edit (the runner's
-    tests number their own files from 0003, whatever the project adds later)."""
+    """A copy of the project's migrations that a test may add to (numbered from NEXT) or edit."""
     directory = tmp_path / "migrations"
-    directory.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("000[12]_*.sql")):
-        shutil.copy(path, directory)
+    shutil.copytree(MIGRATIONS_DIR, directory)
     return directory
 
 
@@ -58,16 +60,14 @@ def write(directory: Path, name: str, up: str, down: str = "", *, marker: str = 
     return path
 
 
-def test_up_applies_every_file_in_order_and_status_reports_them(
-    database: Database, migrations_dir: Path
-) -> None:
-    summary = Migrator(database, migrations_dir).up()
-    assert summary["applied_now"] == ["0001_create_vehicles.sql", "0002_vehicle_count.sql"]
-    assert summary["current"] == "0002"
+def test_up_applies_every_file_in_order_and_status_reports_them(database: Database) -> None:
+    summary = Migrator(database).up()
+    assert summary["applied_now"] == PROJECT
+    assert summary["current"] == LAST
     assert summary["pending"] == []
     assert {"vehicles", "vehicle_count", "schema_migrations"} <= tables(database)
-    status = Migrator(database, migrations_dir).status()
-    assert [a["version"] for a in status["applied"]] == ["0001", "0002"]
+    status = Migrator(database).status()
+    assert [a["version"] for a in status["applied"]] == [name[:4] for name in PROJECT]
     assert all(a["applied_at"] for a in status["applied"])
 
 
@@ -80,10 +80,10 @@ def test_up_to_a_target_stops_there_and_down_to_a_target_reverts_above_it(
     database: Database,
     migrations_dir: Path,
 ) -> None:
-    assert Migrator(database, migrations_dir).up("0001")["pending"] == ["0002_vehicle_count.sql"]
-    Migrator(database, migrations_dir).up()
-    summary = Migrator(database, migrations_dir).down(target="0001")
-    assert summary["reverted_now"] == ["0002_vehicle_count.sql"]
+    assert Migrator(database).up("0001")["pending"] == PROJECT[1:]
+    Migrator(database).up()
+    summary = Migrator(database).down(target="0001")
+    assert summary["reverted_now"] == PROJECT[1:][::-1]
     assert summary["current"] == "0001"
     assert "vehicle_count" not in tables(database)
     assert "vehicles" in tables(database)
@@ -93,11 +93,9 @@ def test_down_reverts_one_step_by_default_and_all_the_way_with_target_zero(
     database: Database,
     migrations_dir: Path,
 ) -> None:
-    Migrator(database, migrations_dir).up()
-    assert Migrator(database, migrations_dir).down()["reverted_now"] == ["0002_vehicle_count.sql"]
-    assert Migrator(database, migrations_dir).down(target="0")["reverted_now"] == [
-        "0001_create_vehicles.sql"
-    ]
+    Migrator(database).up()
+    assert Migrator(database).down()["reverted_now"] == PROJECT[-1:]
+    assert Migrator(database).down(target="0")["reverted_now"] == PROJECT[:-1][::-1]
     assert {"vehicles", "vehicle_count"}.isdisjoint(tables(database))
     assert Migrator(database, migrations_dir).status()["current"] is None
 
@@ -106,10 +104,10 @@ def test_an_edited_applied_file_stops_every_run(database: Database, migrations_d
     Migrator(database, migrations_dir).up()
     first = migrations_dir / "0001_create_vehicles.sql"
     first.write_text(first.read_text().replace("make        text", "make text"))
-    write(migrations_dir, "0003_add_color.sql", "ALTER TABLE vehicles ADD COLUMN color text;")
+    write(migrations_dir, f"{NEXT}_add_color.sql", "ALTER TABLE vehicles ADD COLUMN color text;")
     with pytest.raises(MigrationError, match=r"0001_create_vehicles\.sql was edited"):
         Migrator(database, migrations_dir).up()
-    assert Migrator(database, migrations_dir).status()["pending"] == ["0003_add_color.sql"]
+    assert Migrator(database, migrations_dir).status()["pending"] == [f"{NEXT}_add_color.sql"]
 
 
 def test_a_failing_migration_leaves_nothing_behind(
@@ -117,15 +115,15 @@ def test_a_failing_migration_leaves_nothing_behind(
 ) -> None:
     write(
         migrations_dir,
-        "0003_broken.sql",
+        f"{NEXT}_broken.sql",
         "CREATE TABLE half_done (id int);\nINSERT INTO vehicle_count VALUES (false, 1);",
     )
-    with pytest.raises(MigrationError, match=r"0003_broken\.sql failed"):
+    with pytest.raises(MigrationError, match=rf"{NEXT}_broken\.sql failed"):
         Migrator(database, migrations_dir).up()
     assert "half_done" not in tables(database)
     summary = Migrator(database, migrations_dir).status()
-    assert summary["current"] == "0002"
-    assert summary["pending"] == ["0003_broken.sql"]
+    assert summary["current"] == LAST
+    assert summary["pending"] == [f"{NEXT}_broken.sql"]
 
 
 def test_a_no_transaction_migration_can_create_an_index_concurrently(
@@ -133,13 +131,13 @@ def test_a_no_transaction_migration_can_create_an_index_concurrently(
 ) -> None:
     write(
         migrations_dir,
-        "0003_make_index.sql",
+        f"{NEXT}_make_index.sql",
         "CREATE INDEX CONCURRENTLY vehicles_make ON vehicles (make);\n"
         "CREATE INDEX CONCURRENTLY vehicles_model ON vehicles (model);",
         "DROP INDEX CONCURRENTLY vehicles_make;",
         marker="-- migrate:no-transaction",
     )
-    assert Migrator(database, migrations_dir).up()["current"] == "0003"
+    assert Migrator(database, migrations_dir).up()["current"] == NEXT
     indexes = database.fetch_one(
         "SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes "
         "WHERE indexname IN ('vehicles_make', 'vehicles_model')",
@@ -161,12 +159,12 @@ def test_a_no_transaction_migration_is_not_cut_short_by_a_session_timeout(
     )
     write(
         migrations_dir,
-        "0003_slow_index.sql",
+        f"{NEXT}_slow_index.sql",
         "SELECT pg_sleep(0.2);\nCREATE INDEX CONCURRENTLY vehicles_make ON vehicles (make);",
         "DROP INDEX vehicles_make;",
         marker="-- migrate:no-transaction",
     )
-    assert Migrator(db, migrations_dir).up()["current"] == "0003"
+    assert Migrator(db, migrations_dir).up()["current"] == NEXT
     assert db.connection().execute("SHOW statement_timeout").fetchone() == ("50ms",)
     db.close()
 
@@ -174,7 +172,7 @@ def test_a_no_transaction_migration_is_not_cut_short_by_a_session_timeout(
 def test_two_concurrent_runs_apply_each_file_exactly_once(
     target_url: str, migrations_dir: Path
 ) -> None:
-    write(migrations_dir, "0003_slow.sql", "SELECT pg_sleep(0.3);\nCREATE TABLE slow (id int);")
+    write(migrations_dir, f"{NEXT}_slow.sql", "SELECT pg_sleep(0.3);\nCREATE TABLE slow (id int);")
     results: list[dict[str, Any]] = []
     errors: list[BaseException] = []
 
@@ -210,7 +208,7 @@ def test_a_run_waits_for_a_live_lease_and_takes_over_an_expired_one(
         Migrator(database, migrations_dir, wait_seconds=0.3).up()
     with database.transaction() as conn:
         conn.execute("UPDATE schema_migrations_lock SET expires_at = now() - interval '1 second'")
-    assert Migrator(database, migrations_dir, wait_seconds=0.3).up()["current"] == "0002"
+    assert Migrator(database, wait_seconds=0.3).up()["current"] == LAST
     assert database.fetch_one("SELECT count(*) FROM schema_migrations_lock", retry=True) == (0,)
 
 
@@ -225,12 +223,14 @@ def test_an_applied_migration_without_its_file_is_reported(
 
 def test_create_writes_the_next_numbered_file_from_a_name(migrations_dir: Path) -> None:
     path = create("Add colour & trim!", migrations_dir)
-    assert path.name == "0003_add_colour_trim.sql"
+    assert path.name == f"{NEXT}_add_colour_trim.sql"
     assert "-- migrate:up" in path.read_text()
-    with pytest.raises(MigrationError, match=r"0003_add_colour_trim\.sql: the up section is empty"):
+    with pytest.raises(
+        MigrationError, match=rf"{NEXT}_add_colour_trim\.sql: the up section is empty"
+    ):
         load(migrations_dir)  # an unfilled template is never applied by accident
     path.write_text(path.read_text().replace("-- migrate:up\n", "-- migrate:up\nSELECT 1;\n"))
-    assert [m.version for m in load(migrations_dir)][-1] == "0003"
+    assert [m.version for m in load(migrations_dir)][-1] == NEXT
 
 
 @pytest.mark.parametrize(
@@ -258,16 +258,13 @@ def test_the_migrate_function_applies_reports_and_reverts(
 ) -> None:
     app_env.setenv("DATABASE_URL", empty_database_url)
     up = migrate_function.handler({}, None)
-    assert up["applied_now"] == [
-        "0001_create_vehicles.sql",
-        "0002_vehicle_count.sql",
-        "0003_api_keys.sql",
-    ]
-    assert '"MigrationsApplied":[3.0]' in capsys.readouterr().out.replace(" ", "")
-    assert migrate_function.handler({"action": "status"}, None)["current"] == "0003"
+    assert up["applied_now"] == PROJECT
+    applied = f'"MigrationsApplied":[{float(len(PROJECT))}]'
+    assert applied in capsys.readouterr().out.replace(" ", "")
+    assert migrate_function.handler({"action": "status"}, None)["current"] == LAST
     down = migrate_function.handler({"action": "down", "steps": 1}, None)
-    assert down["reverted_now"] == ["0003_api_keys.sql"]
-    assert down["pending"] == ["0003_api_keys.sql"]
+    assert down["reverted_now"] == PROJECT[-1:]
+    assert down["pending"] == PROJECT[-1:]
 
 
 @pytest.mark.parametrize(

@@ -154,8 +154,10 @@ def test_a_row_with_more_cells_than_the_header_is_reported_invalid(
     summary = seed_bytes(db, tmp_path, "".join(lines).encode())
     assert summary["inserted"] == 2
     [invalid] = summary["invalid"]["rows"]
+    reason = "the row has 24 cells, the header 22 (an unquoted comma?)"
     assert invalid == {
         "line": 3,
         "vin": synthetic_vin(1),
-        "reason": "the row has 24 cells, the header 22 (an unquoted comma?)",
+        "reason": reason,
+        "problems": [{"field": "", "column": "", "reason": reason}],
     }

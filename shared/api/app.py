@@ -22,7 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api import cors
 from shared.api.docs_pages import add_docs_pages
-from shared.api.schemas import ErrorDetail
 from shared.errors import (
     AppError,
     AuthenticationError,
@@ -31,6 +30,7 @@ from shared.errors import (
     DatabaseUnavailableError,
     NotFoundError,
     PermissionDeniedError,
+    PreconditionFailedError,
 )
 
 logger = logging.getLogger(__name__)
@@ -45,17 +45,10 @@ UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
 AUTH_UNAVAILABLE = "Sign-in keys unavailable; try again shortly."
 ALTERED = "Request body does not match its Content-Length: was it valid UTF-8?"
-_STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
-_EXAMPLES: dict[int, tuple[str, str]] = {
-    400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
-    401: ("Missing or invalid credentials", "Token expired."),
-    403: ("Valid credentials, not allowed", "This API key lacks the write scope."),
-    404: ("Not found", "Vehicle not found."),
-    409: ("Duplicate VIN", "Vehicle with this VIN already exists."),
-    413: ("Body too large", TOO_LARGE),
-    415: ("Not JSON", "Content-Type must be application/json."),
-    500: ("Unexpected error", INTERNAL),
-    503: ("Database unavailable", UNAVAILABLE),
+_STATUS_OF: dict[type[AppError], int] = {
+    NotFoundError: 404,
+    ConflictError: 409,
+    PreconditionFailedError: 412,
 }
 
 
@@ -100,31 +93,7 @@ def error_response(
     return JSONResponse({"detail": detail}, status_code, headers)
 
 
-def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for these error status codes, with their schema and an example."""
-    documented: dict[int | str, dict[str, Any]] = {}
-    for code in codes:
-        summary, detail = _EXAMPLES[code]
-        documented[code] = {
-            "model": ErrorDetail,
-            "description": summary,
-            "content": {JSON: {"example": {"detail": detail}}},
-        }
-        if code == 503:
-            documented[code]["headers"] = {
-                "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
-            }
-        if code in (401, 403):
-            documented[code]["headers"] = {
-                "WWW-Authenticate": {
-                    "description": 'RFC 6750: `Bearer realm=..., error="invalid_token"`',
-                    "schema": {"type": "string"},
-                }
-            }
-    return documented
-
-
-async def _app_error(request: Request, exc: Exception) -> Response:
+async def _app_error(request: Request, exc: Exception) -> Response:  # noqa: PLR0911 - one per error
     if isinstance(exc, AuthenticationError):
         return error_response(401, str(exc), {"WWW-Authenticate": _challenge(exc.error, exc)})
     if isinstance(exc, PermissionDeniedError):
@@ -136,6 +105,8 @@ async def _app_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, DatabaseUnavailableError):
         logger.error("database unavailable: %s", exc, exc_info=exc)
         return error_response(503, UNAVAILABLE, {"Retry-After": RETRY_AFTER_SECONDS})
+    if isinstance(exc, PreconditionFailedError):
+        return error_response(412, str(exc), {"ETag": exc.etag})
     status_code = next((code for cls, code in _STATUS_OF.items() if isinstance(exc, cls)), None)
     if status_code is None:  # ConfigurationError and the like: our fault, not the client's
         logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)

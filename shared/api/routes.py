@@ -15,13 +15,15 @@ import json
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import ValidationError
-from starlette.exceptions import HTTPException
 
-from shared.api import security
-from shared.api.app import JSON, error_responses, json_response
+from shared.api import conditional, security
+from shared.api.app import JSON, json_response
+from shared.api.documented import error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
+from shared.api.lifecycle import delete_router, update_router
+from shared.api.params import ETAG_HEADER, VinPath, media_type, require_json
 from shared.api.schemas import HealthStatus, VehiclePage
 from shared.auth import access
 from shared.auth.access import Caller
@@ -79,21 +81,16 @@ async def list_page(
 
 
 async def vehicle_by_vin(
-    vin: Annotated[str, Path(description="any letter case, spaces around it ignored")],
+    vin: VinPath,
+    if_none_match: Annotated[
+        str | None, Header(description="304 without a body if the ETag is one of these")
+    ] = None,
 ) -> Response:
-    """One vehicle with every field."""
-    return json_response(vehicles.get_by_vin(db=get_database(), vin=vins.normalize(vin)))
-
-
-async def _require_json(request: Request) -> None:
-    # Runs before the body is validated: a form post gets this, not a list of missing fields.
-    content_type = _media_type(request)
-    if content_type != JSON and not content_type.endswith("+json"):
-        raise HTTPException(415, "Content-Type must be application/json.")
-
-
-def _media_type(request: Request) -> str:
-    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+    """One vehicle with every field, and its ETag."""
+    found = vehicles.get_by_vin(db=get_database(), vin=vins.normalize(vin))
+    if conditional.not_modified(if_none_match, found.etag):
+        return Response(status_code=304, headers={"ETag": found.etag})
+    return json_response(found.body, headers={"ETag": found.etag})
 
 
 async def create(
@@ -102,9 +99,9 @@ async def create(
     """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case.
 
     Needs a credential: a Supabase access token granting a write role, or an API key."""
-    body = vehicles.insert(db=get_database(), vehicle=vehicle, api_key_hash=caller.api_key_hash)
+    created = vehicles.insert(db=get_database(), vehicle=vehicle, api_key_hash=caller.api_key_hash)
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
-    return json_response(body, 201, {"Location": location})
+    return json_response(created.body, 201, {"Location": location, "ETag": created.etag})
 
 
 # Fast paths (see shared.api.fast_route): the arguments of a plainly valid request, else None.
@@ -115,7 +112,11 @@ async def create(
 async def _vin_arguments(request: Request) -> dict[str, Any] | None:
     if get_settings().auth_read:
         return None
-    return {"vin": request.path_params["vin"]}  # any text: FastAPI would not refuse it either
+    # Any text: FastAPI would not refuse it either.
+    return {
+        "vin": request.path_params["vin"],
+        "if_none_match": request.headers.get("if-none-match"),
+    }
 
 
 @fast_path(list_page, dependencies=(security.reader,))
@@ -136,9 +137,9 @@ async def _page_arguments(request: Request) -> dict[str, Any] | None:
     return arguments
 
 
-@fast_path(create, dependencies=(_require_json, security.writer))
+@fast_path(create, dependencies=(require_json, security.writer))
 async def _create_arguments(request: Request) -> dict[str, Any] | None:
-    if _media_type(request) != JSON:  # _require_json's 415, and +json types, FastAPI's way
+    if media_type(request) != JSON:  # require_json's 415, and +json types, FastAPI's way
         return None
     try:  # parsed and validated as FastAPI does: json.loads, then the model in Python mode
         vehicle = VehicleCreate.model_validate(json.loads(await request.body()))
@@ -186,7 +187,11 @@ def get_router() -> APIRouter:
     router.get(
         "/api/vehicles/{vin}",
         response_model=Vehicle,
-        responses=error_responses(*security.READ_ERRORS, 404, 500, 503),
+        responses={
+            200: {"headers": {"ETag": ETAG_HEADER}},
+            304: {"description": "Not modified (If-None-Match)", "headers": {"ETag": ETAG_HEADER}},
+            **error_responses(*security.READ_ERRORS, 404, 500, 503),
+        },
         openapi_extra=security.READ_SECURITY,
     )(vehicle_by_vin)
     return router
@@ -199,9 +204,9 @@ def create_router() -> APIRouter:
         "/api/vehicles",
         status_code=201,
         response_model=Vehicle,
-        dependencies=[Depends(_require_json)],
+        dependencies=[Depends(require_json)],
         responses={
-            201: {"headers": {"Location": _LOCATION}, "links": _READ_IT},
+            201: {"headers": {"Location": _LOCATION, "ETag": ETAG_HEADER}, "links": _READ_IT},
             **error_responses(400, 401, 403, 409, 413, 415, 500, 503),
         },
     )(create)
@@ -210,4 +215,11 @@ def create_router() -> APIRouter:
 
 def all_routers() -> list[APIRouter]:
     """All of them, for the docs function (and local development)."""
-    return [health_router(), list_router(), get_router(), create_router()]
+    return [
+        health_router(),
+        list_router(),
+        get_router(),
+        create_router(),
+        update_router(),
+        delete_router(),
+    ]

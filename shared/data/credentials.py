@@ -56,6 +56,45 @@ _DETAIL = {
 }
 
 
+# For statements that are CTEs themselves (UPDATE and DELETE with If-Match): a data-modifying
+# WITH cannot nest, so such a statement starts `WITH {CREDENTIAL}, written AS (...)` and its own
+# SELECT answers `(SELECT state FROM credential)` first; `guarded` fills the credential in.
+CREDENTIAL = "{credential}"
+_TRUSTED_CTE = "credential AS (SELECT 'ok'::text AS state)"
+_CHECKED_CTES = f"""credential AS (
+    SELECT {_STATE} AS state
+), touched AS (
+    UPDATE api_keys SET last_used_at = now()
+    WHERE hash = %(api_key_hash)s::bytea AND revoked_at IS NULL
+      AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+)"""
+
+
+@cache
+def guarded(statement: str, *, keyed: bool) -> str:
+    """`statement` (with `CREDENTIAL` among its CTEs) as a trusted caller's, or key-checked."""
+    return statement.replace(CREDENTIAL, _CHECKED_CTES if keyed else _TRUSTED_CTE)
+
+
+def write_guarded(
+    db: Database,
+    statement: str,
+    params: dict[str, Any],
+    *,
+    api_key_hash: bytes | None,
+    scopes: tuple[str, ...] = WRITE_SCOPES,
+) -> Row:
+    """Run a `guarded` write (never retried); its one row after the credential's state, which
+    raises as `write` does when the key may not write."""
+    if api_key_hash is not None:
+        params = {**params, "api_key_hash": api_key_hash, "api_key_scopes": list(scopes)}
+    row = db.fetch_one(guarded(statement, keyed=api_key_hash is not None), params, retry=False)
+    if row is None:  # the statement's SELECT always answers one row
+        raise RuntimeError("the guarded write returned no row")
+    state_of(str(row[0]), scopes=scopes)
+    return row[1:]
+
+
 @cache
 def trusted(statement: str) -> str:
     """`statement` run as an already authorised caller (verified JWT, or write auth off)."""

@@ -9,7 +9,9 @@ column names are all read from there, so adding a field is one migration and one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -18,13 +20,19 @@ from pydantic import BaseModel
 class Column:
     """Storage and presentation of one field: its SQL type, the dealer export's column (which a
     file must have when `export_required`, or when the field is required), whether the list shows
-    it, and the SQL expression that renders it in JSON (default: the column)."""
+    it, and the SQL expression that renders it in JSON (default: the column).
+
+    `parse` turns the export's cell (never blank) into the value validation receives (`$34,499`
+    into 34499); it raises `ValueError` for a cell it cannot read. `source` marks a field that is
+    not stored: the SQL expression computing it from stored columns (`image_urls[1]`)."""
 
     sql_type: str
     export: str | None = None
     export_required: bool = False
     listed: bool = False
     render: str | None = None
+    parse: Callable[[str], Any] | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,5 +65,8 @@ def json_object(fields: tuple[Spec, ...]) -> str:
 
 
 def names(fields: tuple[Spec, ...], *, prefix: str = "") -> str:
-    """The column list of `fields` (`vin, make, ...`), each name after `prefix` (`v.`)."""
-    return ", ".join(prefix + f.name for f in fields)
+    """The column list of `fields` (`vin, make, ...`), each name after `prefix` (`v.`); a field
+    that is not stored is its `source` expression, named (`image_urls[1] AS thumbnail_url`)."""
+    return ", ".join(
+        f"{f.column.source} AS {f.name}" if f.column.source else prefix + f.name for f in fields
+    )

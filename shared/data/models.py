@@ -9,62 +9,32 @@ dealer-export column and whether the list shows it. `FIELDS` reads them back in 
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    WithJsonSchema,
-    create_model,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
+from shared.data import cells
 from shared.data import vin as vins
 from shared.data.fields import Column, Spec, specs
-from shared.data.text import WHITE, trimmed
+from shared.data.types import (
+    MAX_IMAGE_URLS,
+    MAX_URL_LENGTH,
+    Description,
+    DetailUrl,
+    Equipment,
+    ImageUrls,
+    Mileage,
+    Name,
+    Price,
+    ShortText,
+    Status,
+    Year,
+)
 from shared.ops.settings import get_settings
 
-MAX_IMAGE_URLS = 50
-MAX_URL_LENGTH = 2048
-# Scheme, a non-empty host, no white space. A regex, not urlsplit: the seed checks 20 URLs a
-# row and urlsplit made up most of the validation time of a 100,000-row import.
-_HTTP_URL = re.compile(
-    r"[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s\x00\ud800-\udfff][^\s\x00\ud800-\udfff]*\Z"
-)
-# The same for OpenAPI, item by item: blank, or a URL of at most MAX_URL_LENGTH with white space
-# around it (`\s` is Python's `str.isspace()`, spelled out in WHITE for other regex dialects).
-_NOT_WHITE = f"[^{WHITE}\\x00]"
-_URL_ITEM = (
-    f"^[{WHITE}]*(?:[Hh][Tt][Tt][Pp]://[^/?#{WHITE}\\x00]{_NOT_WHITE}{{0,{MAX_URL_LENGTH - 8}}}|"
-    f"[Hh][Tt][Tt][Pp][Ss]://[^/?#{WHITE}\\x00]{_NOT_WHITE}{{0,{MAX_URL_LENGTH - 9}}})?[{WHITE}]*$"
-)
-
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL: refused here as a field error, not later as a 500.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Name = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    AfterValidator(_no_nul),
-    WithJsonSchema({"type": "string", "pattern": trimmed(100)}),  # lengths after trimming
-]
-Description = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=10_000),
-    AfterValidator(_no_nul),
-    WithJsonSchema({"type": "string", "pattern": trimmed(10_000)}),
-]
 EXAMPLE_VIN = "1HGCM82633A004352"
+LAST_SHORT_VIN_YEAR = 1980  # 17-character VINs are mandatory from model year 1981
 
 
 class VehicleCreate(BaseModel):
@@ -81,7 +51,13 @@ class VehicleCreate(BaseModel):
                     "description": "One owner, full service history.",
                     "image_urls": ["https://images.example.com/accord/1.jpg"],
                 }
-            ]
+            ],
+            # A short (pre-1981) VIN with a year: the year is before 1981 (JSON Schema if/then).
+            "if": {
+                "properties": {"vin": {"pattern": vins.SHORT_PATTERN}},
+                "required": ["vin", "year"],
+            },
+            "then": {"properties": {"year": {"anyOf": [{"maximum": 1980}, {"type": "null"}]}}},
         },
     )
 
@@ -102,13 +78,39 @@ class VehicleCreate(BaseModel):
     # Required as a column though a vehicle may have no photos: a renamed or missing photo column
     # would otherwise drop every photo silently.
     image_urls: Annotated[
-        list[Annotated[str, WithJsonSchema({"type": "string", "pattern": _URL_ITEM})]],
-        Column("text[]", "PhotoURLs", export_required=True),
+        ImageUrls, Column("text[]", "PhotoURLs", export_required=True, parse=cells.comma_list)
     ] = Field(
         default_factory=list,
         description=f"absolute http(s) URLs of at most {MAX_URL_LENGTH} characters; blanks and "
         f"repeats dropped, then at most {MAX_IMAGE_URLS}",
     )
+    # Declared before the optional fields: the year's rule reads the validated VIN.
+    year: Annotated[
+        Year | None, Column("integer", "Year", listed=True, parse=cells.whole_number)
+    ] = Field(None, description="model year; with a 5-16 character VIN, before 1981")
+    trim: Annotated[ShortText | None, Column("text", "Trim", listed=True)] = None
+    price: Annotated[
+        Price | None, Column("numeric(12,2)", "Price", listed=True, parse=cells.money)
+    ] = Field(None, examples=[34499.0])
+    mileage: Annotated[
+        Mileage | None, Column("integer", "Mileage", listed=True, parse=cells.miles)
+    ] = Field(None, description="miles")
+    condition: Annotated[ShortText | None, Column("text", "Condition")] = Field(
+        None, description="as the dealer writes it", examples=["Excellent"]
+    )
+    stock_number: Annotated[ShortText | None, Column("text", "Stock Number")] = None
+    exterior_color: Annotated[ShortText | None, Column("text", "Exterior Color")] = None
+    interior_color: Annotated[ShortText | None, Column("text", "Interior Color")] = None
+    transmission: Annotated[ShortText | None, Column("text", "Transmission")] = None
+    fuel_type: Annotated[ShortText | None, Column("text", "Fuel Type")] = None
+    dealer_name: Annotated[ShortText | None, Column("text", "DealerName", listed=True)] = None
+    detail_url: Annotated[DetailUrl | None, Column("text", "VDP")] = Field(
+        None, description="the dealer's page of the vehicle (the export's VDP)"
+    )
+    equipment: Annotated[Equipment, Column("text[]", "Equipments", parse=cells.comma_list)] = Field(
+        default_factory=list, description="features; blanks and repeats dropped, at most 200"
+    )
+    status: Annotated[Status, Column("text", listed=True)] = "available"
 
     @field_validator("vin")
     @classmethod
@@ -118,38 +120,69 @@ class VehicleCreate(BaseModel):
             raise ValueError(reason)
         return vins.normalize(value)
 
-    @field_validator("image_urls")
+    @field_validator("year")
     @classmethod
-    def _valid_urls(cls, urls: list[str]) -> list[str]:
-        kept = list(dict.fromkeys(url.strip() for url in urls if url.strip()))
-        for url in kept:
-            if not _HTTP_URL.match(url):
-                raise ValueError(f"not an absolute http(s) URL: {url[:100]!r}")
-            if len(url) > MAX_URL_LENGTH:
-                raise ValueError(f"URLs are at most {MAX_URL_LENGTH} characters")
-        if len(kept) > MAX_IMAGE_URLS:
-            raise ValueError(f"at most {MAX_IMAGE_URLS} image URLs, got {len(kept)}")
-        return kept
+    def _year_fits_vin(cls, year: int | None, info: ValidationInfo) -> int | None:
+        vin = info.data.get("vin")
+        if year is not None and vin is not None and not short_vin_allowed(vin, year):
+            raise ValueError(short_vin_problem(vin))
+        return year
+
+
+def short_vin_allowed(vin: str, year: int) -> bool:
+    """A VIN of fewer than 17 characters belongs to a vehicle built before 1981."""
+    return len(vin) >= 17 or year <= LAST_SHORT_VIN_YEAR
+
+
+def short_vin_problem(vin: str) -> str:
+    return f"a {len(vin)}-character VIN means a model year before 1981"
 
 
 # `created_at` as the API shows it, whatever the session's time zone: UTC, ISO 8601, with `Z`.
 CREATED_AT_JSON = """to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
+# Rows older than the column have no `updated_at` (filling it would rewrite the whole table):
+# for them the last change is the creation.
+UPDATED_AT_JSON = CREATED_AT_JSON.replace("created_at", "coalesce(updated_at, created_at)")
+
+
 class DatabaseSet(BaseModel):
     """The fields the database sets; clients never write them."""
 
     created_at: Annotated[datetime, Column("timestamptz", listed=True, render=CREATED_AT_JSON)]
+    updated_at: Annotated[datetime, Column("timestamptz", render=UPDATED_AT_JSON)] = Field(
+        description="the last change (the creation, if none since)"
+    )
+
+
+class Derived(BaseModel):
+    """Fields computed from stored ones, for the list."""
+
+    thumbnail_url: Annotated[str | None, Column("text", listed=True, source="image_urls[1]")] = (
+        Field(None, description="the first of `image_urls`, if any")
+    )
+
+
+class Internal(BaseModel):
+    """Columns no answer shows: `version` counts changes, for the ETag."""
+
+    version: Annotated[int, Column("bigint")]
 
 
 WRITABLE: tuple[Spec, ...] = specs(VehicleCreate)
 FIELDS: tuple[Spec, ...] = WRITABLE + specs(DatabaseSet)
-LISTED: tuple[Spec, ...] = tuple(f for f in FIELDS if f.column.listed)
+LISTED: tuple[Spec, ...] = tuple(f for f in FIELDS + specs(Derived) if f.column.listed)
+STORED: tuple[Spec, ...] = FIELDS + specs(Internal)  # every column of the table
 
 
 def _answer_model(name: str, doc: str, fields: tuple[Spec, ...]) -> type[BaseModel]:
     """A response schema of `fields`: their types, descriptions and examples, no input rules."""
-    declared = {**VehicleCreate.model_fields, **DatabaseSet.model_fields}
+    declared = {
+        **VehicleCreate.model_fields,
+        **DatabaseSet.model_fields,
+        **Derived.model_fields,
+    }
     attributes: dict[str, Any] = {}
     for spec in fields:
         info = declared[spec.name]

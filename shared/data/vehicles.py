@@ -7,6 +7,8 @@ One statement per request, so one round trip (see `Database.fetch_one`).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from shared.data import credentials
 from shared.data.database import Database
 from shared.data.fields import json_object, names
@@ -15,9 +17,13 @@ from shared.errors import ConflictError, NotFoundError
 
 MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 
+# The strong ETag of a row: its creation (so a VIN deleted and created again never repeats an
+# old ETag) and its change count (so two changes in one microsecond still give two ETags).
+ETAG = """'"' || (extract(epoch FROM created_at) * 1000000)::bigint || '-' || version || '"'"""
+
 # One vehicle with every field, as GET and POST answer it; columns and JSON follow the declaration
 # in `shared.data.models` (for today's fields: json_build_object('vin', vin, 'make', make, ...)).
-_VEHICLE = f"{json_object(FIELDS)}::text"
+VEHICLE_JSON = f"{json_object(FIELDS)}::text"
 
 # The page and its total in one statement. The total is the one-row counter kept exact by
 # triggers (migration 0002): count(*) over a million rows costs about 50 ms, the page 0.5 ms.
@@ -43,7 +49,7 @@ SELECT json_build_object(
 FROM vehicle_count AS c
 """
 
-GET_BY_VIN = f"SELECT {_VEHICLE} FROM vehicles WHERE vin = %(vin)s::text"
+GET_BY_VIN = f"SELECT {VEHICLE_JSON}, {ETAG} FROM vehicles WHERE vin = %(vin)s::text"
 
 # ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
 # earlier, into "no row returned" instead of a unique-violation error. `credentials.write` runs
@@ -53,8 +59,15 @@ INSERT INTO vehicles ({names(WRITABLE)})
 SELECT {", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)}
 WHERE {credentials.AUTHORIZED}
 ON CONFLICT (vin) DO NOTHING
-RETURNING {_VEHICLE}
+RETURNING {VEHICLE_JSON}, {ETAG}
 """
+
+
+class Versioned(NamedTuple):
+    """A vehicle's JSON and its ETag."""
+
+    body: str
+    etag: str
 
 
 def list_page(*, db: Database, page: int, page_size: int) -> str:
@@ -67,22 +80,22 @@ def list_page(*, db: Database, page: int, page_size: int) -> str:
     return str(row[0])
 
 
-def get_by_vin(*, db: Database, vin: str) -> str:
+def get_by_vin(*, db: Database, vin: str) -> Versioned:
     """The JSON of the vehicle with this (normalised) VIN; `NotFoundError` if there is none."""
     if "\x00" in vin:  # cannot be stored, so cannot be found (and PostgreSQL text refuses it)
         raise NotFoundError("Vehicle not found.")
     row = db.fetch_one(GET_BY_VIN, {"vin": vin}, retry=True)
     if row is None:
         raise NotFoundError("Vehicle not found.")
-    return str(row[0])
+    return Versioned(row[0], row[1])
 
 
-def insert(*, db: Database, vehicle: VehicleCreate, api_key_hash: bytes | None = None) -> str:
-    """Store `vehicle` and return its JSON; `ConflictError` if its VIN is already taken.
+def insert(*, db: Database, vehicle: VehicleCreate, api_key_hash: bytes | None = None) -> Versioned:
+    """Store `vehicle` and return its JSON and ETag; `ConflictError` if its VIN is already taken.
 
     With `api_key_hash`, the key is checked in the same statement (`shared.data.credentials`)."""
     # A write is never retried: a lost answer does not prove a lost insert.
     row = credentials.write(db, INSERT, vehicle.model_dump(), api_key_hash=api_key_hash)
     if row is None:
         raise ConflictError("Vehicle with this VIN already exists.")
-    return str(row[0])
+    return Versioned(row[0], row[1])

@@ -12,6 +12,7 @@ import re
 from shared.data.text import WHITE
 
 # A VIN as a client may type it: any letter case, white space around it (the OpenAPI pattern).
+SHORT_PATTERN = rf"^[{WHITE}]*[A-Za-z0-9]{{5,16}}[{WHITE}]*$"
 PATTERN = rf"^[{WHITE}]*(?:[A-HJ-NPR-Za-hj-npr-z0-9]{{17}}|[A-Za-z0-9]{{5,16}})[{WHITE}]*$"
 _AS_TYPED = re.compile(PATTERN)
 DESCRIPTION = (

@@ -23,10 +23,13 @@ def synthetic_vin(n: int, wmi: str = "1FT") -> str:
     return body.replace("?", check_digit(body.replace("?", "0")))
 
 
-def generate_export(path: Path, rows: int, *, description_chars: int = 1500) -> Path:
-    """Write a realistic export of `rows` vehicles (20 photos, long non-ASCII text) to `path`."""
+def generate_export(
+    path: Path, rows: int, *, description_chars: int = 1500, changed_every: int = 0
+) -> Path:
+    """Write a realistic export of `rows` vehicles (20 photos, long non-ASCII text) to `path`;
+    with `changed_every`, every such row has its price one dollar lower (a price drop)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        write_export(out, _generated(rows, description_chars))
+        write_export(out, _generated(rows, description_chars, changed_every))
     return path
 
 
@@ -37,7 +40,9 @@ def write_export(out: TextIO, rows: Iterable[dict[str, str]]) -> None:
     writer.writerows(rows)
 
 
-def _generated(rows: int, description_chars: int) -> Iterator[dict[str, str]]:
+def _generated(
+    rows: int, description_chars: int, changed_every: int = 0
+) -> Iterator[dict[str, str]]:
     makes = [("Ford", "F-150"), ("Toyota", "Camry"), ("Honda", "Civic"), ("BMW", "X5")]
     text = "Clean Carfax, “one owner” — café-kept, new tires, every service record, "
     for n in range(rows):
@@ -50,7 +55,7 @@ def _generated(rows: int, description_chars: int) -> Iterator[dict[str, str]]:
             "Year": str(2015 + n % 10),
             "Make": make,
             "Model": model,
-            "Price": str(15_000 + n % 40_000),
+            "Price": str(15_000 + n % 40_000 - (changed_every and n % changed_every == 0)),
             "PhotoURLs": ",".join(
                 f"https://photos.example.com/{vin}/{i:02d}.jpg?w=1024" for i in range(20)
             ),

@@ -1,9 +1,11 @@
 """The seed command, for the Lambda and the command line: import a dealer CSV export.
 
 Lambda event (every key optional): `{"limit": 5, "csv_path": "s3://bucket/key" | "path",
-"dry_run": false}`. Command line: `python -m shared.seed --limit 10`, `--limit -1` for every row,
-`--csv-path path/or/s3://bucket/key` (the whole file unless `--limit` is given), `--dry-run`.
-Without a path the bundled sample is read (5 rows unless `--limit` is given).
+"dry_run": false, "mode": "default" | "snapshot"}`. Command line: `python -m shared.seed --limit
+10`, `--limit -1` for every row, `--csv-path path/or/s3://bucket/key` (the whole file unless
+`--limit` is given), `--dry-run`, `--mode snapshot`. Without a path the bundled sample is read (5
+rows unless `--limit` is given). The default mode inserts new VINs and skips stored ones; snapshot
+mode syncs the file's dealers to it (`shared.seed.snapshot`) and reads the whole file.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, field_validator
 
@@ -23,9 +25,11 @@ from shared.runtime import get_database, local_database
 from shared.seed import sources
 from shared.seed.export import read_records
 from shared.seed.loader import Report, seed
+from shared.seed.snapshot import sync
 
 DEFAULT_LIMIT = 5
 ALL_ROWS = -1
+MODES = ("default", "snapshot")
 
 
 class SeedEvent(BaseModel):
@@ -33,9 +37,10 @@ class SeedEvent(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    limit: Annotated[StrictInt, Field(ge=ALL_ROWS)] = DEFAULT_LIMIT
+    limit: Annotated[StrictInt, Field(ge=ALL_ROWS)] = DEFAULT_LIMIT  # snapshot mode: all
     csv_path: StrictStr | None = None
     dry_run: StrictBool = False
+    mode: Literal["default", "snapshot"] = "default"
 
     @field_validator("csv_path")
     @classmethod
@@ -49,20 +54,30 @@ _MESSAGES = {
     "limit": "limit must be a whole number of rows, or -1 for all, got {value!r}",
     "csv_path": "csv_path must be a file path or s3://bucket/key",
     "dry_run": "dry_run must be true or false",
+    "mode": "mode must be one of default, snapshot, got {value!r}",
 }
 
 
 def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     """Carry out one seed event and return its JSON-ready summary; failures raise."""
     parsed = events.parse(SeedEvent, event, name="seed", messages=_MESSAGES, error=SeedError)
-    limit, location, dry_run = parsed.limit, parsed.csv_path, parsed.dry_run
-    report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit)
+    location, dry_run, mode = parsed.csv_path, parsed.dry_run, parsed.mode
+    snapshot = mode == "snapshot"
+    given = "limit" in parsed.model_fields_set
+    limit = parsed.limit if given or not snapshot else ALL_ROWS
+    if snapshot and limit != ALL_ROWS:
+        # Part of a snapshot would retire every vehicle after the limit.
+        raise SeedError("snapshot mode reads the whole file: leave limit out or give -1")
+    report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit, mode=mode)
     in_lambda = get_settings().lambda_function_name is not None
     with sources.open_source(location, packaged_only=in_lambda) as stream:
         # The header is checked here, before any connection or transaction is opened.
         records = read_records(stream)
         database = None if dry_run else (db or get_database())
-        seed(records=records, report=report, db=database)
+        if snapshot and database is not None:
+            sync(records=records, fields=records.fields, report=report, db=database)
+        else:
+            seed(records=records, report=report, db=database)
         encoding = sources.encoding(stream)
     telemetry.count("RowsInserted", report.inserted)
     telemetry.count("RowsSkipped", (report.skipped_existing or 0) + report.duplicate_count)
@@ -77,16 +92,27 @@ def main(argv: list[str] | None = None) -> None:
         "--limit",
         type=int,
         help="data rows to read from the top of the file, -1 for all (default: every row of a "
-        f"--csv-path file, {DEFAULT_LIMIT} of the bundled sample)",
+        f"--csv-path file, {DEFAULT_LIMIT} of the bundled sample; snapshot mode: all)",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="default",
+        help="default: insert new VINs, skip stored ones; snapshot: sync the file's dealers",
     )
     parser.add_argument("--csv-path", help="a CSV file or s3://bucket/key (default: the sample)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < ALL_ROWS:
         parser.error(f"--limit must be -1 (all rows) or more, got {args.limit}")
-    if args.limit is None:  # a file of one's own is imported whole; the sample, 5 rows of it
-        args.limit = DEFAULT_LIMIT if args.csv_path is None else ALL_ROWS
-    event = {"limit": args.limit, "csv_path": args.csv_path, "dry_run": args.dry_run}
+    if args.limit is None and args.csv_path is not None and args.mode != "snapshot":
+        args.limit = ALL_ROWS  # a file of one's own is imported whole; the sample, 5 rows of it
+    event = {
+        "limit": args.limit,
+        "csv_path": args.csv_path,
+        "dry_run": args.dry_run,
+        "mode": args.mode if args.mode != "default" else None,
+    }
     with cli.reported("seed"):
         db = None if args.dry_run else local_database()
         summary = run({k: v for k, v in event.items() if v is not None}, db)

@@ -27,8 +27,8 @@ def _copy_value(value: Any) -> str:
     if value is None:
         return "\\N"
     if isinstance(value, list):
-        return _copy_text(_array([str(item) for item in value]))
-    return _copy_text(str(value))
+        return copy_text(_array([str(item) for item in value]))
+    return copy_text(str(value))
 
 
 def _array(items: list[str]) -> str:
@@ -40,7 +40,8 @@ def _array(items: list[str]) -> str:
     return '{"' + '","'.join(items) + '"}'
 
 
-def _copy_text(value: str) -> str:
+def copy_text(value: str) -> str:
+    """`value` escaped for COPY's text format."""
     for char, escaped in _COPY_ESCAPES:  # the backslash first, so no escape is escaped again
         if char in value:
             value = value.replace(char, escaped)

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from shared.data.cells import is_placeholder
 from shared.data.models import WRITABLE, VehicleCreate
 from shared.errors import SeedError
 
@@ -33,7 +34,18 @@ class Record:
     problem: str | None = None
 
 
-def read_records(lines: Iterable[str]) -> Iterator[Record]:
+class Records(Iterator[Record]):
+    """The rows of an export, and which of our fields its header has (`fields`)."""
+
+    def __init__(self, rows: Iterator[Record], fields: frozenset[str]) -> None:
+        self._rows = rows
+        self.fields = fields
+
+    def __next__(self) -> Record:
+        return next(self._rows)
+
+
+def read_records(lines: Iterable[str]) -> Records:
     """Check the header now (a missing column raises `SeedError`), then yield rows lazily.
 
     `lines` is usually a text file opened with `newline=""`, so quoted fields keep line breaks.
@@ -54,14 +66,16 @@ def read_records(lines: Iterable[str]) -> Iterator[Record]:
         for field, column in COLUMNS.items()
         if column.casefold() in positions
     ]
-    return _records(reader, wanted, len(header))
+    fields = frozenset(field for field, _, _ in wanted)
+    return Records(_records(reader, wanted, len(header)), fields)
 
 
 def _records(
     reader: Iterator[list[str]], wanted: list[tuple[str, int, bool]], width: int
 ) -> Iterator[Record]:
-    """Rows as our fields; a blank cell of an optional column is left out (the field's default).
-    A row with more non-blank cells than the header has is reported: its cells are misplaced."""
+    """Rows as our fields; a blank or placeholder (`N/A`) cell of an optional column is left out
+    (the field's default). A row with more non-blank cells than the header has is reported: its
+    cells are misplaced."""
     start = 2  # csv.reader counts physical lines read so far; a record starts on the next one
     while True:
         try:
@@ -77,7 +91,11 @@ def _records(
                 problem = f"the row has {len(row)} cells, the header {width} (an unquoted comma?)"
             yield Record(
                 start,
-                {field: cell for field, cell, needed in cells if needed or cell.strip()},
+                {
+                    field: cell
+                    for field, cell, needed in cells
+                    if needed or not is_placeholder(cell)
+                },
                 problem,
             )
         start = reader.line_num + 1  # type: ignore[attr-defined]

@@ -20,11 +20,13 @@ from shared.data.database import Database
 from shared.data.fields import names
 from shared.data.models import WRITABLE, VehicleCreate
 from shared.seed.copy_text import copy_line
-from shared.seed.export import COLUMNS, Record, photo_urls
+from shared.seed.export import COLUMNS, Record
 
 MAX_LISTED = 50  # rows listed per problem kind; counts are always exact
 COPY_BATCH = 100  # rows per write to COPY: about 300 KB of a realistic export
 Row = tuple[int, VehicleCreate]  # the line it starts on, and the vehicle
+# Fields whose export cell is read by a parser of the declaration (`$34,499` -> 34499).
+PARSERS = tuple((f.name, f.column.parse) for f in WRITABLE if f.column.parse)
 
 # Why a staging table and not a COPY straight into `vehicles`: COPY has no ON CONFLICT, so one VIN
 # that exists (or is inserted concurrently) would fail the whole load. `INSERT ... SELECT ... ON
@@ -74,9 +76,21 @@ class Report:
     invalid: list[dict[str, Any]] = field(default_factory=list)
     invalid_count: int = 0
     elapsed_seconds: float = 0.0
+    mode: str = "default"
+    # Snapshot mode only (see `shared.seed.snapshot`); None in a dry run.
+    updated: int | None = None
+    unchanged: int | None = None
+    retired: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        snapshot = {
+            "mode": self.mode,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+        }
         return {
+            **(snapshot if self.mode == "snapshot" else {}),
             "source": self.source,
             "dry_run": self.dry_run,
             "limit": self.limit,
@@ -99,7 +113,7 @@ def seed(
     """
     started = time.perf_counter()
     rows = records if report.limit < 0 else itertools.islice(records, report.limit)
-    vehicles = _vehicles(rows, report)
+    vehicles = validated(rows, report)
     if db is None:
         _count_repeats_in_memory(vehicles, report)
     else:
@@ -125,27 +139,54 @@ def seed(
     return report
 
 
-def _vehicles(records: Iterable[Record], report: Report) -> Iterator[Row]:
-    """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded."""
+def validated(
+    records: Iterable[Record], report: Report, invalid: list[Record] | None = None
+) -> Iterator[Row]:
+    """The valid rows, counted in `report.valid`; invalid ones are reported, not yielded (and
+    appended to `invalid` if given)."""
     for record in records:
         report.rows_read += 1
-        raw = record.fields
-        problem = record.problem
-        if problem is None:
-            try:
-                vehicle = VehicleCreate.model_validate(
-                    {**raw, "image_urls": photo_urls(raw["image_urls"])}
-                )
-            except ValidationError as err:
-                problem = reason(err)
-        if problem is not None:
+        values: dict[str, Any] = dict(record.fields)
+        problems: list[tuple[str, str]] = []
+        if record.problem is not None:  # its cells cannot be trusted: the row as a whole
+            problems.append(("", record.problem))
+        for name, parse in PARSERS if record.problem is None else ():
+            if name in values:
+                try:
+                    values[name] = parse(values[name])
+                except ValueError as err:
+                    problems.append((name, str(err)))
+                    del values[name]
+        try:
+            if record.problem is None:
+                vehicle = VehicleCreate.model_validate(values)
+        except ValidationError as err:
+            problems += _problems(err)
+        if problems:
             report.invalid_count += 1
             if len(report.invalid) < MAX_LISTED:
-                row = {"line": record.line, "vin": raw["vin"].strip()[:40], "reason": problem}
-                report.invalid.append(row)
+                report.invalid.append(_invalid_row(record, problems))
+            if invalid is not None:
+                invalid.append(record)
             continue
         report.valid += 1
         yield record.line, vehicle
+
+
+def _invalid_row(record: Record, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """How the report shows an invalid row: each problem by field and export column, and all of
+    them in one line (`VIN: check digit ...; Price: not an amount: 'call'`)."""
+    named = [
+        {"field": name, "column": COLUMNS.get(name, name), "reason": why} for name, why in problems
+    ]
+    return {
+        "line": record.line,
+        "vin": record.fields.get("vin", "").strip()[:40],
+        "reason": "; ".join(
+            f"{p['column']}: {p['reason']}" if p["column"] else p["reason"] for p in named
+        ),
+        "problems": named,
+    }
 
 
 def _count_repeats_in_memory(vehicles: Iterator[Row], report: Report) -> None:
@@ -160,11 +201,11 @@ def _count_repeats_in_memory(vehicles: Iterator[Row], report: Report) -> None:
         seen.add(vehicle.vin)
 
 
-def reason(err: ValidationError) -> str:
-    """One short line per problem, named by the export's column: `VIN: check digit ...`."""
-    problems = []
+def _problems(err: ValidationError) -> list[tuple[str, str]]:
+    """(field, message) for each problem pydantic found, on one line each."""
+    found = []
     for error in err.errors(include_url=False):
-        column = COLUMNS.get(str(error["loc"][0]), str(error["loc"][0])) if error["loc"] else ""
-        message = error["msg"].removeprefix("Value error, ")
-        problems.append(f"{column}: {message}" if column else message)
-    return "; ".join(problems)
+        name = str(error["loc"][0]) if error["loc"] else ""
+        message = error["msg"].removeprefix("Value error, ").replace("\n", " ")
+        found.append((name, message))
+    return found
