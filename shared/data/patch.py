@@ -27,9 +27,10 @@ def _refuse(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:  # n
 
 
 def _schema(schema: dict[str, Any]) -> None:
-    # Leaving a field out is what "no change" means: no default to show, no read-only fields.
+    # Leaving a field out is what "no change" means: no default to show; a read-only field is
+    # one no value of is valid (`not: {}`), so the document says sending it is refused.
     for name in READ_ONLY:
-        schema["properties"].pop(name, None)
+        schema["properties"][name] = {"not": {}, "description": "not writable: a 422 names it"}
     for field in schema["properties"].values():
         field.pop("default", None)
 

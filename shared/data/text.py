@@ -17,3 +17,9 @@ def trimmed(max_length: int) -> str:
     else; no NUL anywhere (PostgreSQL text cannot hold it)."""
     edge = f"[^{WHITE}\\x00]"
     return f"^[{WHITE}]*{edge}(?:[^\\x00]{{0,{max_length - 2}}}{edge})?[{WHITE}]*$"
+
+
+def blank_or_trimmed(max_length: int) -> str:
+    """White space only (an item that is dropped), or what `trimmed` accepts."""
+    edge = f"[^{WHITE}\\x00]"
+    return f"^[{WHITE}]*(?:{edge}(?:[^\\x00]{{0,{max_length - 2}}}{edge})?)?[{WHITE}]*$"

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 
-from shared.data.text import WHITE, trimmed
+from shared.data.text import WHITE, blank_or_trimmed, trimmed
 
 MAX_IMAGE_URLS = 50
 MAX_URL_LENGTH = 2048
@@ -96,7 +96,10 @@ ImageUrls = Annotated[
     list[Annotated[str, WithJsonSchema({"type": "string", "pattern": _URL_ITEM})]],
     AfterValidator(_image_urls),
 ]
-Equipment = Annotated[list[str], AfterValidator(_equipment)]
+Equipment = Annotated[
+    list[Annotated[str, WithJsonSchema({"type": "string", "pattern": blank_or_trimmed(100)})]],
+    AfterValidator(_equipment),
+]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Mileage = Annotated[int, Field(ge=0, le=MAX_MILEAGE)]
 # Exact: never a float on the way to the database. JSON shows it as a number (PostgreSQL renders
