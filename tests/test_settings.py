@@ -67,3 +67,8 @@ def test_settings_are_read_once_per_process(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("LOG_LEVEL", "ERROR")
     assert get_settings() is first
     assert first.log_level == "DEBUG"
+
+
+def test_an_empty_environment_gives_the_defaults_declared_on_the_fields() -> None:
+    # The defaults are written once, on the dataclass; reading the environment falls back to them.
+    assert Settings.from_env({}) == Settings()

@@ -96,42 +96,59 @@ class Settings:
             value = env.get(name, "").strip()
             return value or None
 
+        d = cls()  # the defaults, written once: on the fields above
         supabase = (text(SUPABASE_URL) or "").rstrip("/") or None
         return cls(
             database_url=text(DATABASE_URL),
             database_url_ssm_parameter=text(DATABASE_URL_SSM_PARAMETER),
             database_secret_arn=text(DATABASE_SECRET_ARN),
-            database_secret_max_age=_integer(env, DATABASE_SECRET_MAX_AGE, 300, minimum=0),
-            db_connect_timeout=_integer(env, DB_CONNECT_TIMEOUT, 5, minimum=1),
-            db_statement_timeout_ms=_integer(env, DB_STATEMENT_TIMEOUT_MS, 5000, minimum=0),
-            db_prepared_statements=_flag(env, DB_PREPARED_STATEMENTS, default=False),
-            db_request_deadline_ms=_integer(env, DB_REQUEST_DEADLINE_MS, 8000, minimum=1),
-            migration_lock_timeout_ms=_integer(env, MIGRATION_LOCK_TIMEOUT_MS, 3000, minimum=0),
+            database_secret_max_age=_integer(
+                env, DATABASE_SECRET_MAX_AGE, d.database_secret_max_age, minimum=0
+            ),
+            db_connect_timeout=_integer(env, DB_CONNECT_TIMEOUT, d.db_connect_timeout, minimum=1),
+            db_statement_timeout_ms=_integer(
+                env, DB_STATEMENT_TIMEOUT_MS, d.db_statement_timeout_ms, minimum=0
+            ),
+            db_prepared_statements=_flag(
+                env, DB_PREPARED_STATEMENTS, default=d.db_prepared_statements
+            ),
+            db_request_deadline_ms=_integer(
+                env, DB_REQUEST_DEADLINE_MS, d.db_request_deadline_ms, minimum=1
+            ),
+            migration_lock_timeout_ms=_integer(
+                env, MIGRATION_LOCK_TIMEOUT_MS, d.migration_lock_timeout_ms, minimum=0
+            ),
             cors_origins=_origins(env.get(CORS_ORIGINS, "")),
-            vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=True),
-            log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
-            log_format=_choice(env, LOG_FORMAT, ("JSON", "PLAIN"), "JSON").lower(),
-            service_name=text(SERVICE_NAME) or "vehicle-inventory",
-            metrics_namespace=text(METRICS_NAMESPACE) or "VehicleInventory",
-            tracing=not _flag(env, TRACING, default=True),
+            vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=d.vin_check_digit),
+            log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), d.log_level),
+            log_format=_choice(env, LOG_FORMAT, ("JSON", "PLAIN"), d.log_format.upper()).lower(),
+            service_name=text(SERVICE_NAME) or d.service_name,
+            metrics_namespace=text(METRICS_NAMESPACE) or d.metrics_namespace,
+            tracing=not _flag(env, TRACING, default=not d.tracing),
             lambda_function_name=text(LAMBDA_FUNCTION_NAME),
-            auth_write=_flag(env, AUTH_WRITE, default=True),
-            auth_read=_flag(env, AUTH_READ, default=False),
+            auth_write=_flag(env, AUTH_WRITE, default=d.auth_write),
+            auth_read=_flag(env, AUTH_READ, default=d.auth_read),
             jwks_url=text(AUTH_JWKS_URL)
             or (supabase and f"{supabase}/auth/v1/.well-known/jwks.json"),
             auth_issuer=text(AUTH_ISSUER) or (supabase and f"{supabase}/auth/v1"),
-            auth_audience=text(AUTH_AUDIENCE) or "authenticated",
+            auth_audience=text(AUTH_AUDIENCE) or d.auth_audience,
             auth_jwt_secret=text(AUTH_JWT_SECRET),
             auth_jwt_secret_ssm_parameter=text(AUTH_JWT_SECRET_SSM_PARAMETER),
             auth_jwt_secret_arn=text(AUTH_JWT_SECRET_ARN),
-            auth_write_claim=text(AUTH_WRITE_CLAIM) or "app_metadata.inventory_role",
-            auth_write_roles=_names(env, AUTH_WRITE_ROLES, ("writer", "admin")),
-            auth_read_roles=_names(env, AUTH_READ_ROLES, ("reader",)),
-            auth_service_role=_flag(env, AUTH_SERVICE_ROLE, default=True),
-            auth_leeway_seconds=_integer(env, AUTH_LEEWAY_SECONDS, 30, minimum=0),
-            auth_jwks_max_age=_integer(env, AUTH_JWKS_MAX_AGE, 600, minimum=0),
-            auth_jwks_refetch_seconds=_integer(env, AUTH_JWKS_REFETCH_SECONDS, 30, minimum=0),
-            auth_jwks_timeout_ms=_integer(env, AUTH_JWKS_TIMEOUT_MS, 2000, minimum=1),
+            auth_write_claim=text(AUTH_WRITE_CLAIM) or d.auth_write_claim,
+            auth_write_roles=_names(env, AUTH_WRITE_ROLES, d.auth_write_roles),
+            auth_read_roles=_names(env, AUTH_READ_ROLES, d.auth_read_roles),
+            auth_service_role=_flag(env, AUTH_SERVICE_ROLE, default=d.auth_service_role),
+            auth_leeway_seconds=_integer(
+                env, AUTH_LEEWAY_SECONDS, d.auth_leeway_seconds, minimum=0
+            ),
+            auth_jwks_max_age=_integer(env, AUTH_JWKS_MAX_AGE, d.auth_jwks_max_age, minimum=0),
+            auth_jwks_refetch_seconds=_integer(
+                env, AUTH_JWKS_REFETCH_SECONDS, d.auth_jwks_refetch_seconds, minimum=0
+            ),
+            auth_jwks_timeout_ms=_integer(
+                env, AUTH_JWKS_TIMEOUT_MS, d.auth_jwks_timeout_ms, minimum=1
+            ),
         )
 
 
