@@ -21,24 +21,24 @@ from psycopg.rows import dict_row
 from pydantic import ValidationError
 
 from shared.api.schemas import VehiclePage
-from shared.data.models import Vehicle, VehicleCreate
+from shared.data.fields import names
+from shared.data.models import WRITABLE, Vehicle, VehicleCreate
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
-BY_VIN = "SELECT vin, make, model, description, image_urls, created_at FROM vehicles WHERE vin = %s"
+BY_VIN = "SELECT * FROM vehicles WHERE vin = %s"
 # The page and the total in one round trip, as ours: one row of NULLs when the page is empty.
 PAGE = """
-SELECT p.vin, p.make, p.model, p.created_at, c.total
+SELECT p.*, p.image_urls[1] AS thumbnail_url, c.total
 FROM vehicle_count AS c
 LEFT JOIN LATERAL (
-    SELECT vin, make, model, created_at FROM vehicles
+    SELECT * FROM vehicles
     ORDER BY created_at DESC, vin LIMIT %s OFFSET %s
 ) AS p ON true
 """
 INSERT = (
-    "INSERT INTO vehicles (vin, make, model, description, image_urls) "
-    "VALUES (%(vin)s, %(make)s, %(model)s, %(description)s, %(image_urls)s) "
-    "RETURNING vin, make, model, description, image_urls, created_at"
+    f"INSERT INTO vehicles ({names(WRITABLE)}) "
+    f"VALUES ({', '.join(f'%({f.name})s' for f in WRITABLE)}) RETURNING *"
 )
 
 
