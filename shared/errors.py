@@ -27,3 +27,7 @@ class MigrationError(AppError):
 
 class SeedError(AppError):
     """The seed cannot run: a missing column, an unreadable source, a malformed file or event."""
+
+
+class BadRequestError(AppError):
+    """The request cannot be answered as sent (a garbled or foreign paging cursor)."""

@@ -12,10 +12,17 @@ from tests.fixtures.events import http_api_event, invoke
 ENDPOINTS = {
     ("get", "/health"): {"200", "500"},
     ("get", "/health/ready"): {"200", "500", "503"},
-    ("get", "/api/vehicles"): {"200", "422", "500", "503"},
+    ("get", "/api/vehicles"): {"200", "400", "422", "500", "503"},
     ("get", "/api/vehicles/{vin}"): {"200", "404", "422", "500", "503"},
     ("post", "/api/vehicles"): {"201", "400", "409", "413", "415", "422", "500", "503"},
 }
+
+
+# The query language of the list (issue #13), besides the original page and page_size.
+SEARCH_PARAMETERS = {
+    "cursor", "make", "model", "year_min", "year_max", "price_min", "price_max", "mileage_max",
+    "status", "dealer", "condition", "q", "sort", "count",
+}  # fmt: skip
 
 
 def published() -> dict[str, Any]:
@@ -63,7 +70,7 @@ def test_requests_and_errors_come_with_examples() -> None:
     assert "Location" in create["responses"]["201"]["headers"]
     assert "Retry-After" in create["responses"]["503"]["headers"]
     list_params = {p["name"] for p in document["paths"]["/api/vehicles"]["get"]["parameters"]}
-    assert list_params == {"page", "page_size"}
+    assert list_params == {"page", "page_size", *SEARCH_PARAMETERS}
 
 
 @pytest.mark.parametrize(("path", "marker"), [("/docs", "swagger-ui"), ("/redoc", "redoc")])

@@ -19,7 +19,13 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api.schemas import ErrorDetail
-from shared.errors import AppError, ConflictError, DatabaseUnavailableError, NotFoundError
+from shared.errors import (
+    AppError,
+    BadRequestError,
+    ConflictError,
+    DatabaseUnavailableError,
+    NotFoundError,
+)
 from shared.ops.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -36,7 +42,11 @@ TOO_LARGE = f"Request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB."
 UNAVAILABLE = "Database unavailable."
 INTERNAL = "Internal server error."
 _BODY_HEADERS = {"content-length", "content-type"}
-_STATUS_OF: dict[type[AppError], int] = {NotFoundError: 404, ConflictError: 409}
+_STATUS_OF: dict[type[AppError], int] = {
+    BadRequestError: 400,
+    NotFoundError: 404,
+    ConflictError: 409,
+}
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
     404: ("Not found", "Vehicle not found."),

@@ -17,15 +17,20 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from shared.api.app import JSON, error_responses, json_response
-from shared.api.schemas import HealthStatus, VehiclePage
-from shared.data import vehicles
+from shared.api.query import ListQuery
+from shared.api.schemas import ErrorDetail, HealthStatus, VehiclePage
+from shared.data import cursor, listing, vehicles
 from shared.data import vin as vins
 from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
 from shared.runtime import get_database
 
-MAX_PAGE_SIZE = 100
 _OK = b'{"status":"ok"}'
 _READY = b'{"status":"ready"}'
+_INVALID_CURSOR = {
+    "model": ErrorDetail,
+    "description": "Invalid cursor, or one of another query",
+    "content": {JSON: {"example": {"detail": cursor.INVALID}}},
+}
 _LOCATION = {
     "description": "where the new vehicle can be read",
     "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
@@ -43,12 +48,18 @@ async def readiness() -> Response:
     return Response(_READY, media_type=JSON)
 
 
-async def list_page(
-    page: Annotated[int, Query(ge=1, description="from 1; past the end: no items")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
-) -> Response:
-    """One page of the inventory, newest first (ties by VIN), with the total."""
-    return json_response(vehicles.list_page(db=get_database(), page=page, page_size=page_size))
+async def list_page(query: Annotated[ListQuery, Query()]) -> Response:
+    """One page of the inventory, newest first (ties by VIN) unless `sort` says otherwise, of
+    the vehicles matching every filter given, with the total and the next page's cursor."""
+    body = listing.find(
+        db=get_database(),
+        search=query.search(),
+        page=query.page,
+        page_size=query.page_size,
+        after=query.cursor,
+        count=query.count or "estimated",
+    )
+    return json_response(body)
 
 
 async def vehicle_by_vin(
@@ -85,9 +96,8 @@ def health() -> APIRouter:
 def list_vehicles() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
     router = APIRouter(tags=["vehicles"])
-    router.get("/api/vehicles", response_model=VehiclePage, responses=error_responses(500, 503))(
-        list_page
-    )
+    responses = {400: _INVALID_CURSOR, **error_responses(500, 503)}
+    router.get("/api/vehicles", response_model=VehiclePage, responses=responses)(list_page)
     router.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)(list_page)
     return router
 

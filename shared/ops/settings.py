@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from shared.errors import ConfigurationError
@@ -19,6 +19,7 @@ DB_STATEMENT_TIMEOUT_MS = "DB_STATEMENT_TIMEOUT_MS"
 DB_PREPARED_STATEMENTS = "DB_PREPARED_STATEMENTS"
 CORS_ORIGINS = "CORS_ORIGINS"
 VIN_CHECK_DIGIT = "VIN_CHECK_DIGIT"
+CURSOR_SECRET = "CURSOR_SECRET"
 LOG_LEVEL = "LOG_LEVEL"
 LOG_FORMAT = "LOG_FORMAT"
 SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
@@ -43,6 +44,7 @@ class Settings:
     db_prepared_statements: bool = False
     cors_origins: tuple[str, ...] = ("*",)
     vin_check_digit: bool = True
+    cursor_secret: str = field(default="", repr=False)  # signs list cursors; never logged
     log_level: str = "INFO"
     log_format: str = "json"
     service_name: str = "vehicle-inventory"
@@ -68,6 +70,7 @@ class Settings:
             db_prepared_statements=_flag(env, DB_PREPARED_STATEMENTS, default=False),
             cors_origins=_origins(env.get(CORS_ORIGINS, "")),
             vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=True),
+            cursor_secret=env.get(CURSOR_SECRET, "").strip(),
             log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO"),
             log_format=_choice(env, LOG_FORMAT, ("JSON", "PLAIN"), "JSON").lower(),
             service_name=text(SERVICE_NAME) or "vehicle-inventory",
