@@ -3,8 +3,8 @@
 -- index is used only by a query spelling the same expression). Expressions, not a generated
 -- column: adding a STORED column would rewrite the whole table under ACCESS EXCLUSIVE.
 
--- Letter case and the accents of Latin scripts folded, and hyphens and slashes made spaces, so
--- "Citroën" finds "CITROEN" and "150" finds "F-150". translate(), not the unaccent extension:
+-- Letter case and the accents of Latin scripts folded, so "Citroën" finds "CITROEN" (applied to
+-- the document and to the words searched for). translate(), not the unaccent extension:
 -- the embedded PostgreSQL of development and tests has no unaccent, and one rule everywhere
 -- keeps indexes and answers the same in every environment. Upper-case letters are listed too,
 -- since lower() leaves non-ASCII letters alone under the C locale.
@@ -12,24 +12,26 @@ CREATE FUNCTION vehicle_search_fold(value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN translate(
     lower(value),
     'àáâãäåāăąçćčďèéêëēėęěğìíîïīįıłñńňòóôõöøōőŕřśšşťùúûüūůűųýÿźżž'
-    || 'ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚĞÌÍÎÏĪĮİŁÑŃŇÒÓÔÕÖØŌŐŔŘŚŠŞŤÙÚÛÜŪŮŰŲÝŸŹŻŽ-/',
+    || 'ÀÁÂÃÄÅĀĂĄÇĆČĎÈÉÊËĒĖĘĚĞÌÍÎÏĪĮİŁÑŃŇÒÓÔÕÖØŌŐŔŘŚŠŞŤÙÚÛÜŪŮŰŲÝŸŹŻŽ',
     'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz'
-    || 'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz  '
+    || 'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnoooooooorrssstuuuuuuuuyyzzz'
 );
 
 -- The searchable document of a vehicle. 'simple' is language-independent: no stemming and no
 -- stop words, so "4xe", model codes and stock numbers are kept as written. The VIN is in it
--- for prefix search (`'1hgcm8':*` uses the same GIN index).
+-- for prefix search (`'1hgcm8':*` uses the same GIN index). Hyphens and slashes become spaces,
+-- so "F-150" is the words f and 150 (the parser alone would make it f and -150) and "150" finds
+-- it; the API splits hyphenated words of a search the same way.
 CREATE FUNCTION vehicle_search_vector(
     make text, model text, "trim" text, description text, stock_number text, vin text
 ) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN to_tsvector(
     'simple'::regconfig,
-    vehicle_search_fold(
+    translate(vehicle_search_fold(
         coalesce(make, '') || ' ' || coalesce(model, '') || ' ' || coalesce("trim", '') || ' '
         || coalesce(description, '') || ' ' || coalesce(stock_number, '') || ' '
         || coalesce(vin, '')
-    )
+    ), '-/', '  ')
 );
 
 -- The planner's estimate of the rows a query returns: `count=estimated` past the exact cap.

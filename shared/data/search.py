@@ -81,6 +81,7 @@ SORTS: dict[str, Sort] = {
 _DOCUMENT = "vehicle_search_vector(make, model, trim, description, stock_number, vin)"
 _WORDS = "websearch_to_tsquery('simple', vehicle_search_fold({q}::text))"
 # A VIN or stock number typed in part: one word of letters, digits and hyphens.
+_INNER_HYPHEN = re.compile(r"(?<=\w)[-/](?=\w)")
 _CODE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 
 
@@ -140,12 +141,15 @@ class Search:
 
     def _text_search(self) -> tuple[str, dict[str, object]]:
         assert self.q is not None
+        # Hyphens and slashes inside a word split it, as in the document ("F-150": f, 150); a
+        # hyphen before a word stays websearch's "not".
+        words = _INNER_HYPHEN.sub(" ", self.q)
         if _CODE.fullmatch(self.q) and len(self.q) >= 3:
             # `4xe` as a word, or `1HGCM8`/`AB-12` as the start of a VIN or stock number.
             prefix = " <-> ".join(re.split("-", self.q.lower())) + ":*"
             query = f"({_WORDS} || to_tsquery('simple', {{prefix}}::text))"
-            return f"{_DOCUMENT} @@ {query}", {"q": self.q, "prefix": prefix}
-        return f"{_DOCUMENT} @@ {_WORDS}", {"q": self.q}
+            return f"{_DOCUMENT} @@ {query}", {"q": words, "prefix": prefix}
+        return f"{_DOCUMENT} @@ {_WORDS}", {"q": words}
 
 
 
