@@ -36,10 +36,10 @@ class ListQuery(BaseModel):
     page_size: int = Field(10, ge=1, le=MAX_PAGE_SIZE)
     cursor: str | None = Field(
         None,
-        max_length=512,
         description="`next_cursor` of the previous answer, with the same filters and sort: the "
         "next page by keyset, as fast at any depth and stable while vehicles are added "
-        "(`page` is then ignored); a garbled cursor, or one of another query, is 400",
+        "(`page` is then ignored; `page_size` may change). A garbled cursor (or one longer than "
+        "512 characters), or one of another query, is 400",
     )
     make: list[ShortText] = Field(
         [], max_length=MAX_VALUES, description="exact, any letter case; repeat for any of several"
