@@ -1,6 +1,6 @@
 """`make bench`: every figure as a median with min-max, against a floor measured in the same run.
 
-`python -m bench [--quick] [--only cold,warm,trips,seed,scale,package]`. Uses BENCH_DATABASE_URL
+`python -m bench [--quick] [--only cold,warm,trips,seed,scale,search,package]`. Uses BENCH_DATABASE_URL
 if set, else a fresh database on the embedded PostgreSQL under .pgdata/bench. The table is printed
 and written to bench/results/latest.md.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from bench import cold, package, scale, seeding, trips, warm
+from bench import cold, package, scale, search, seeding, trips, warm
 from bench.stats import Row, render
 from shared.data.database import Database
 from shared.dev import postgres
@@ -29,7 +29,7 @@ from shared.ops.settings import Settings
 from shared.runtime import get_database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
-PARTS = ("cold", "warm", "trips", "seed", "scale", "package")
+PARTS = ("cold", "warm", "trips", "seed", "scale", "search", "package")
 
 
 @contextmanager
@@ -70,6 +70,8 @@ def _run(url: str, parts: set[str], *, quick: bool) -> list[Row]:
         rows += seeding.rows(db, url, sizes=(2_000, 10_000) if quick else (10_000, 100_000))
     if "scale" in parts:
         rows += scale.rows(db, vehicles=100_000 if quick else 1_000_000)
+    if "search" in parts:
+        rows += search.rows(db, url, vehicles=100_000 if quick else 1_000_000)
     if "package" in parts:
         rows += package.rows()
     db.close()

@@ -3,6 +3,7 @@ fleet of tests/fixtures/fleet.py (letters a-j; created in that order, e and f to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -11,6 +12,7 @@ import pytest
 from functions import list_vehicles
 from shared.data import listing
 from shared.data.database import Database
+from shared.ops.settings import get_settings
 from tests.fixtures.api import assert_matches_openapi, round_trips
 from tests.fixtures.events import Reply, http_api_event, invoke
 from tests.fixtures.fleet import letters, load, vin_of
@@ -216,3 +218,18 @@ def test_a_filtered_search_with_its_total_takes_one_round_trip(
         assert get(f"make=toyota&q=camry&sort=-price&count={count}").status == 200
     assert len(sent) == 1
 
+
+
+def test_search_cursor_and_estimate_work_through_a_transaction_pooler(
+    fleet: Database,
+    app_env: pytest.MonkeyPatch,
+    database_url: str,
+    route_url: Callable[[str], str],
+) -> None:
+    app_env.setenv("DATABASE_URL", route_url(database_url))
+    get_settings.cache_clear()
+    app_env.setattr(listing, "EXACT_COUNT_CAP", 1)
+    first = get("make=toyota&sort=price&page_size=2").json()
+    assert (letters([i["vin"] for i in first["items"]]), first["count"]) == ("ga", "estimated")
+    second = get(f"make=toyota&sort=price&page_size=2&cursor={first['next_cursor']}").json()
+    assert letters([i["vin"] for i in second["items"]]) == "bi"

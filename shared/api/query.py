@@ -72,7 +72,7 @@ class ListQuery(BaseModel):
     count: CountMode | None = Field(
         None,
         description="the total: exact (every match counted), estimated (default: exact up to "
-        "5,000 matches, past that the planner's estimate) or none; the answer's `count` says "
+        "1,000 matches, past that the planner's estimate) or none; the answer's `count` says "
         "which it got. Without filters the total is always exact and costs nothing",
     )
 
