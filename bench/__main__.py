@@ -1,8 +1,8 @@
 """`make bench`: every figure as a median with min-max, against a floor measured in the same run.
 
-`python -m bench [--quick] [--only cold,warm,trips,seed,scale,search,package]`. Uses BENCH_DATABASE_URL
-if set, else a fresh database on the embedded PostgreSQL under .pgdata/bench. The table is printed
-and written to bench/results/latest.md.
+`python -m bench [--quick] [--only cold,warm,trips,seed,scale,search,package]`. Uses
+BENCH_DATABASE_URL if set, else a fresh database on the embedded PostgreSQL under .pgdata/bench.
+The table is printed and written to bench/results/latest.md.
 """
 
 from __future__ import annotations

@@ -99,7 +99,9 @@ def _scan(node: dict[str, Any]) -> str:
 
 
 def _mix(db: Database, repeats: int) -> list[Row]:
-    result, medians, every = [], [], []
+    result: list[Row] = []
+    medians: list[float] = []
+    every: list[float] = []
     for query, meaning in MIX:
         call = _call(query)
         sample = _timed(call, repeats)
@@ -129,7 +131,7 @@ def _deep_cursor(db: Database, sort: str, row: int) -> str:
         retry=True,
     )
     assert found is not None
-    search = ListQuery(sort=sort).search()  # type: ignore[arg-type]
+    search = ListQuery.model_validate({"sort": sort}).search()
     return cursor.encode(key_text=found[0], vin=found[1], page=row // 10 + 1, search=search)
 
 

@@ -14,7 +14,8 @@ SELECT vin, make, model, trim,
        ARRAY['https://img.example.com/' || n || '.jpg'],
        CASE WHEN r_null < 0.01 THEN NULL ELSE year END,
        CASE WHEN r_null BETWEEN 0.01 AND 0.03 THEN NULL
-            ELSE round((48000 * pow(0.87, 2026 - year) * (0.6 + r_price * 0.9))::numeric, -2) - 1 END,
+            ELSE round((48000 * pow(0.87, 2026 - year) * (0.6 + r_price * 0.9))::numeric, -2) - 1
+       END,
        CASE WHEN r_null BETWEEN 0.03 AND 0.06 THEN NULL
             WHEN year >= 2026 THEN (r_miles * 50)::int
             ELSE ((2026 - year) * 12000 * (0.4 + r_miles * 1.2))::int END,
@@ -61,7 +62,8 @@ FROM (
                  ARRAY['Base', 'LE', 'SE', 'XLE', 'Limited', 'Sport', 'Touring', 'EX', 'LX',
                        'Lariat', '4xe Sahara', 'Premium'] AS trims,
                  ARRAY['One owner, clean history.', 'Dealer maintained.', 'Low miles for the year.',
-                       'Fresh tires and brakes.', 'Non-smoker, garage kept.', 'Certified pre-owned.',
+                       'Fresh tires and brakes.', 'Non-smoker, garage kept.',
+                       'Certified pre-owned.',
                        'Priced to sell.', 'Extended warranty available.',
                        'Heated seats, backup camera.', 'Apple CarPlay and Android Auto.',
                        'Panoramic sunroof.', 'Tow package, trailer hitch.',
@@ -82,8 +84,10 @@ MIX: tuple[tuple[str, str], ...] = (
     ("make=toyota&make=honda&sort=price&page_size=20", "two makes, cheapest"),
     ("make=tesla&model=model%203&page_size=20", "make and model"),
     ("model=cr-v&sort=-year&page_size=20", "a model alone, newest year"),
-    ("make=toyota&condition=used&price_max=25000&mileage_max=60000&page_size=20",
-     "the issue's used Toyota under $25,000, < 60,000 miles"),  # fmt: skip
+    (
+        "make=toyota&condition=used&price_max=25000&mileage_max=60000&page_size=20",
+        "the issue's used Toyota under $25,000, < 60,000 miles",
+    ),
     ("price_min=20000&price_max=30000&sort=price&page_size=20", "a price band, cheapest"),
     ("year_min=2024&sort=mileage&page_size=20", "recent years, lowest mileage"),
     ("mileage_max=5000&sort=-price&page_size=20", "nearly new, dearest"),

@@ -76,9 +76,7 @@ def test_a_cursor_continues_from_a_numbered_page(fleet: Database) -> None:
 
 
 @pytest.mark.parametrize("sort", ["newest", "oldest", "price", "-mileage", "year"])
-def test_a_walk_visits_every_row_once_while_vehicles_are_added(
-    fleet: Database, sort: str
-) -> None:
+def test_a_walk_visits_every_row_once_while_vehicles_are_added(fleet: Database, sort: str) -> None:
     before = set(stored_vins(fleet))
 
     def add_two(page: int) -> None:
@@ -131,14 +129,14 @@ def test_the_test_signs_as_the_api_does(fleet: Database) -> None:
 @pytest.mark.parametrize(
     "forge",
     [
-        lambda p: "garbage",
-        lambda p: "a.b.c",
-        lambda p: "%%%.%%%",
-        lambda p: "é.é",
+        lambda _: "garbage",
+        lambda _: "a.b.c",
+        lambda _: "%%%.%%%",
+        lambda _: "é.é",
         lambda p: signed(p)[:-2],
         lambda p: signed(p, secret="another deployment"),
         lambda p: signed(p).replace(".", "x."),
-        lambda p: "x" * 600,
+        lambda _: "x" * 600,
         lambda p: signed({**p, "k": "yesterday"}),
         lambda p: signed({**p, "k": "2024-05-01T09:00:00"}),  # no time zone
         lambda p: signed({**p, "v": "'; DROP TABLE vehicles; --"}),
@@ -146,8 +144,8 @@ def test_the_test_signs_as_the_api_does(fleet: Database) -> None:
         lambda p: signed({**p, "p": "3"}),
         lambda p: signed({**p, "extra": 1}),
         lambda p: signed({k: v for k, v in p.items() if k != "v"}),
-        lambda p: signed([1, 2]),  # type: ignore[arg-type]
-        lambda p: _b64(b"not json") + "." + _b64(b"x" * 16),
+        lambda _: signed([1, 2]),  # type: ignore[arg-type]
+        lambda _: _b64(b"not json") + "." + _b64(b"x" * 16),
     ],
     ids=[
         "no-dot", "two-dots", "not-base64", "not-ascii", "cut-signature", "other-secret",

@@ -60,7 +60,7 @@ def found(query: str) -> str:
         ("make=nobody", ""),
         ("unknown=1&make=jeep", "d"),
     ],
-    ids=lambda value: str(value),
+    ids=str,
 )
 def test_filters_combine_and_match_case_insensitively(
     fleet: Database, query: str, expected: str
@@ -117,7 +117,7 @@ def test_the_default_sort_is_newest(fleet: Database) -> None:
         ("'; DROP TABLE vehicles; --", ""),
         ("a:* | b", ""),
     ],
-    ids=lambda value: str(value),
+    ids=str,
 )
 def test_q_finds_words_phrases_and_code_prefixes_whatever_the_punctuation(
     fleet: Database, q: str, expected: str
@@ -147,7 +147,7 @@ def test_q_of_only_spaces_filters_nothing(fleet: Database) -> None:
         ("make=", "make"),
         ("q=%00", "q"),
     ],
-    ids=lambda value: str(value),
+    ids=str,
 )
 def test_an_invalid_parameter_is_422_naming_it(fleet: Database, query: str, field: str) -> None:
     reply = get(query)
@@ -175,7 +175,7 @@ def page_keys(query: str) -> dict[str, Any]:
         ("count=estimated", 10, "exact"),
         ("count=none", None, "none"),
     ],
-    ids=lambda value: str(value),
+    ids=str,
 )
 def test_count_says_which_total_the_answer_has(
     fleet: Database, query: str, total: int | None, count: str
@@ -217,7 +217,6 @@ def test_a_filtered_search_with_its_total_takes_one_round_trip(
     with round_trips(monkeypatch) as sent:
         assert get(f"make=toyota&q=camry&sort=-price&count={count}").status == 200
     assert len(sent) == 1
-
 
 
 def test_search_cursor_and_estimate_work_through_a_transaction_pooler(

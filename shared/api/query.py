@@ -105,4 +105,3 @@ class ListQuery(BaseModel):
             q=" ".join(self.q.split()) if self.q else None,
             sort=self.sort,
         )
-

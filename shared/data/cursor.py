@@ -14,6 +14,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -78,24 +79,38 @@ def decode(token: str, search: Search) -> Position:
 
 
 def _key(text: str, search: Search) -> SortKey:
-    kind = SORTS[search.sort].kind
     try:
-        if kind == "timestamp":
-            moment = datetime.fromisoformat(text)
-            if moment.tzinfo is None:
-                raise ValueError("no time zone")
-            return moment
-        if kind == "numeric":
-            amount = Decimal(text)
-            if not amount.is_finite() or not 0 <= amount <= _PRICE_SENTINEL:
-                raise ValueError("out of range")
-            return amount
-        whole = int(text)
-        if not -_INT_BOUND <= whole <= _INT_BOUND:
-            raise ValueError("out of range")
-        return whole
+        return _READERS[SORTS[search.sort].kind](text)
     except (ValueError, InvalidOperation) as err:
         raise BadRequestError(INVALID) from err
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("no time zone")
+    return moment
+
+
+def _amount(text: str) -> Decimal:
+    amount = Decimal(text)
+    if not amount.is_finite() or not 0 <= amount <= _PRICE_SENTINEL:
+        raise ValueError("out of range")
+    return amount
+
+
+def _whole(text: str) -> int:
+    whole = int(text)
+    if not -_INT_BOUND <= whole <= _INT_BOUND:
+        raise ValueError("out of range")
+    return whole
+
+
+_READERS: dict[str, Callable[[str], SortKey]] = {
+    "timestamp": _moment,
+    "numeric": _amount,
+    "integer": _whole,
+}
 
 
 def _sign(body: bytes) -> bytes:

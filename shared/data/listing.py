@@ -102,7 +102,7 @@ def find(
         key_text, vin = json.loads(last)
         number = (position.page if position else min(page, MAX_OFFSET)) + 1
         next_cursor = cursor.encode(key_text=key_text, vin=vin, page=number, search=search)
-    return f"{body[:-1]}, \"next_cursor\" : {json.dumps(next_cursor)}}}"
+    return f'{body[:-1]}, "next_cursor" : {json.dumps(next_cursor)}}}'
 
 
 def statement_for(

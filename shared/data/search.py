@@ -127,30 +127,21 @@ class Search:
             parts.append((f"{_PRICE} BETWEEN {{price_min}}::numeric AND {{price_max}}::numeric",
                           {"price_min": low_price, "price_max": high_price}))  # fmt: skip
         if self.mileage_max is not None:
-            parts.append((f"{_MILEAGE} <= {{mileage_max}}::bigint", {"mileage_max": self.mileage_max}))
+            parts.append(
+                (f"{_MILEAGE} <= {{mileage_max}}::bigint", {"mileage_max": self.mileage_max})
+            )
         if self.statuses:
             parts.append(("status = ANY({statuses}::text[])", {"statuses": list(self.statuses)}))
         if self.dealer:
             parts.append(("lower(dealer_name) = lower({dealer}::text)", {"dealer": self.dealer}))
         if self.condition:
-            parts.append(("lower(condition) = lower({condition}::text)", {"condition": self.condition}))
+            parts.append(
+                ("lower(condition) = lower({condition}::text)", {"condition": self.condition})
+            )
         if self.q:
-            parts.append(self._text_search())
+            parts.append(_text_search(self.q))
         params = {k: v for _, p in parts for k, v in p.items()}
         return [fragment for fragment, _ in parts], params
-
-    def _text_search(self) -> tuple[str, dict[str, object]]:
-        assert self.q is not None
-        # Hyphens and slashes inside a word split it, as in the document ("F-150": f, 150); a
-        # hyphen before a word stays websearch's "not".
-        words = _INNER_HYPHEN.sub(" ", self.q)
-        if _CODE.fullmatch(self.q) and len(self.q) >= 3:
-            # `4xe` as a word, or `1HGCM8`/`AB-12` as the start of a VIN or stock number.
-            prefix = " <-> ".join(re.split("-", self.q.lower())) + ":*"
-            query = f"({_WORDS} || to_tsquery('simple', {{prefix}}::text))"
-            return f"{_DOCUMENT} @@ {query}", {"q": words, "prefix": prefix}
-        return f"{_DOCUMENT} @@ {_WORDS}", {"q": words}
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +155,18 @@ class Position:
 
 # `{name}::type` in a fragment: a parameter and its SQL type.
 PLACEHOLDER = re.compile(r"\{(\w+)\}::([a-z]+(?:\[\])?)")
+
+
+def _text_search(q: str) -> tuple[str, dict[str, object]]:
+    # Hyphens and slashes inside a word split it, as in the document ("F-150": f, 150); a
+    # hyphen before a word stays websearch's "not".
+    words = _INNER_HYPHEN.sub(" ", q)
+    if _CODE.fullmatch(q) and len(q) >= 3:
+        # `4xe` as a word, or `1HGCM8`/`AB-12` as the start of a VIN or stock number.
+        prefix = " <-> ".join(re.split("-", q.lower())) + ":*"
+        query = f"({_WORDS} || to_tsquery('simple', {{prefix}}::text))"
+        return f"{_DOCUMENT} @@ {query}", {"q": words, "prefix": prefix}
+    return f"{_DOCUMENT} @@ {_WORDS}", {"q": words}
 
 
 def _any_of(column: str, values: tuple[str, ...]) -> tuple[str, dict[str, object]]:
