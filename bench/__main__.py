@@ -1,10 +1,11 @@
 """`make bench`: every figure as a median with min-max, against a floor measured in the same run.
 
-`python -m bench [--quick] [--only cold,warm,trips,seed,scale,package,limited]`; `limited` runs
-cold and warm again with the process held to a third of one core (Lambda at 512 MB). Uses
-BENCH_DATABASE_URL if set, else a fresh embedded PostgreSQL under .pgdata/bench, removed at the
-end. The handlers' log lines go to /dev/null (written, as Lambda writes them, but not shown);
-the table is printed and written to bench/results/latest.md. Exits 1 if a target is missed.
+`python -m bench [--quick] [--only cold,warm,trips,seed,scale,search,package,limited]`;
+`limited` runs cold and warm again with the process held to a third of one core (Lambda at
+512 MB). Uses BENCH_DATABASE_URL if set, else a fresh embedded PostgreSQL under .pgdata/bench,
+removed at the end. The handlers' log lines go to /dev/null (written, as Lambda writes them,
+but not shown); the table is printed and written to bench/results/latest.md. Exits 1 if a
+target is missed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from bench import cold, cpu_limit, package, scale, seeding, trips, warm
+from bench import cold, cpu_limit, package, scale, search, seeding, trips, warm
 from bench.stats import Row, Sample, render
 from shared.data.database import Database
 from shared.dev import postgres
@@ -33,7 +34,7 @@ from shared.ops.settings import Settings
 from shared.runtime import get_database
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.md"
-PARTS = ("cold", "warm", "trips", "seed", "scale", "package", "limited")
+PARTS = ("cold", "warm", "trips", "seed", "scale", "search", "package", "limited")
 LIMITED_SHARE = 1 / 3  # of one core: what a 512 MB Lambda function gets
 LIMITED = "[1/3 core] "
 # The largest seed that fits the time budget (a million rows is a 2.9 GB file and about three
@@ -86,6 +87,8 @@ def _run(url: str, parts: set[str], *, quick: bool) -> list[Row]:
         rows += seeding.snapshot_rows(db, url, sizes=snapshot_sizes, repeats=1 if quick else 3)
     if "scale" in parts:
         rows += scale.rows(db, vehicles=100_000 if quick else 1_000_000)
+    if "search" in parts:
+        rows += search.rows(db, url, vehicles=100_000 if quick else 1_000_000)
     if "package" in parts:
         rows += package.rows()
     if "limited" in parts:

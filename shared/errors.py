@@ -53,3 +53,7 @@ class PreconditionFailedError(AppError):
     def __init__(self, message: str, etag: str) -> None:
         super().__init__(message)
         self.etag = etag
+
+
+class BadRequestError(AppError):
+    """The request cannot be answered as sent (a garbled or foreign paging cursor)."""

@@ -13,7 +13,8 @@ from tests.fixtures.events import http_api_event, invoke
 ENDPOINTS = {
     ("get", "/health"): {"200", "500"},
     ("get", "/health/ready"): {"200", "500", "503"},
-    ("get", "/api/vehicles"): {"200", "401", "403", "422", "500", "503"},
+    # 400 added with the paging cursor.
+    ("get", "/api/vehicles"): {"200", "400", "401", "403", "422", "500", "503"},
     # 304 added with ETags (If-None-Match); PATCH and DELETE added with the record's lifecycle.
     ("get", "/api/vehicles/{vin}"): {"200", "304", "401", "403", "404", "422", "500", "503"},
     ("post", "/api/vehicles"): {
@@ -24,6 +25,13 @@ ENDPOINTS = {
     },
     ("delete", "/api/vehicles/{vin}"): {"204", "401", "403", "404", "412", "422", "500", "503"},
 }
+
+
+# The query language of the list (issue #13), besides the original page and page_size.
+SEARCH_PARAMETERS = {
+    "cursor", "make", "model", "year_min", "year_max", "price_min", "price_max", "mileage_max",
+    "status", "dealer", "condition", "q", "sort", "count",
+}  # fmt: skip
 
 
 def published() -> dict[str, Any]:
@@ -71,7 +79,7 @@ def test_requests_and_errors_come_with_examples() -> None:
     assert "Location" in create["responses"]["201"]["headers"]
     assert "Retry-After" in create["responses"]["503"]["headers"]
     list_params = {p["name"] for p in document["paths"]["/api/vehicles"]["get"]["parameters"]}
-    assert list_params == {"page", "page_size"}
+    assert list_params == {"page", "page_size", *SEARCH_PARAMETERS}
 
 
 @pytest.mark.parametrize(("path", "marker"), [("/docs", "swagger-ui"), ("/redoc", "redoc")])

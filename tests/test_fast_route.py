@@ -11,7 +11,7 @@ import pytest
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.routing import APIRoute
 
-from shared.api import params, routes
+from shared.api import list_route, params, routes
 from shared.api.app import create_app
 from shared.api.fast_route import FastPathRoute
 from shared.api.gateway import lambda_handler
@@ -77,7 +77,7 @@ def api(app_env: pytest.MonkeyPatch, db: Database) -> Database:
 )
 def test_a_list_request_gets_the_answer_fastapi_gives(api: Database, query: str) -> None:
     event = http_api_event("GET", "/api/vehicles", query=query)
-    fast, plain = _both(routes.list_router, event)
+    fast, plain = _both(list_route.list_router, event)
     assert (fast.status, fast.json()) == (plain.status, plain.json())
 
 
@@ -172,7 +172,7 @@ def test_a_plainly_valid_request_skips_fastapi_s_dependency_solving(
         return await solve(*args, **kwargs)
 
     monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
-    handler = _handler(routes.list_router, fast=True)
+    handler = _handler(list_route.list_router, fast=True)
     assert invoke(handler, http_api_event("GET", "/api/vehicles", query="page=2")).status == 200
     assert solved == []
     assert invoke(handler, http_api_event("GET", "/api/vehicles", query="page=0")).status == 422

@@ -17,6 +17,8 @@ from tests.fixtures.api import (
 )
 from tests.fixtures.events import Reply, http_api_event, invoke
 
+# Keys the query language added to every answer (additive), as an unfiltered last page has them.
+LAST_PAGE_KEYS = {"count": "exact", "next_cursor": None}
 T0 = datetime(2024, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 
@@ -44,12 +46,15 @@ def test_the_first_page_of_ten_is_the_default(api: Database) -> None:
     page = reply.json()
     assert reply.status == 200
     assert [item["vin"] for item in page["items"]] == vins[::-1][:10]
-    assert {k: v for k, v in page.items() if k != "items"} == {
+    assert {k: v for k, v in page.items() if k not in ("items", "next_cursor")} == {
         "total": 12,
         "page": 1,
         "page_size": 10,
         "total_pages": 2,
+        # Added by the query language (additive): what the total is; the cursor is opaque.
+        "count": "exact",
     }
+    assert isinstance(page["next_cursor"], str)
     assert_matches_openapi(reply, "GET", "/api/vehicles")
 
 
@@ -107,6 +112,7 @@ def test_a_page_past_the_end_is_empty_not_an_error(api: Database, page: int) -> 
         "page": page,
         "page_size": 2,
         "total_pages": 2,
+        **LAST_PAGE_KEYS,
     }
 
 

@@ -26,6 +26,7 @@ from shared.errors import (
     AppError,
     AuthenticationError,
     AuthUnavailableError,
+    BadRequestError,
     ConflictError,
     DatabaseUnavailableError,
     NotFoundError,
@@ -46,6 +47,7 @@ INTERNAL = "Internal server error."
 AUTH_UNAVAILABLE = "Sign-in keys unavailable; try again shortly."
 ALTERED = "Request body does not match its Content-Length: was it valid UTF-8?"
 _STATUS_OF: dict[type[AppError], int] = {
+    BadRequestError: 400,
     NotFoundError: 404,
     ConflictError: 409,
     PreconditionFailedError: 412,

@@ -12,10 +12,9 @@ are served one at a time: fine there.)
 from __future__ import annotations
 
 import json
-import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import ValidationError
 
 from shared.api import conditional, security
@@ -23,8 +22,9 @@ from shared.api.app import JSON, json_response
 from shared.api.documented import error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.lifecycle import delete_router, update_router
+from shared.api.list_route import list_router
 from shared.api.params import ETAG_HEADER, VinPath, media_type, require_json
-from shared.api.schemas import HealthStatus, VehiclePage
+from shared.api.schemas import HealthStatus
 from shared.auth import access
 from shared.auth.access import Caller
 from shared.data import readiness as readiness_check
@@ -34,10 +34,6 @@ from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
 
-MAX_PAGE_SIZE = 100
-DEFAULT_PAGE_SIZE = 10
-# The page numbers the fast path takes as they are; any other spelling goes to FastAPI.
-_PLAIN_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 _OK = b'{"status":"ok"}'
 _READY = b'{"status":"ready"}'
 _LOCATION = {
@@ -70,14 +66,6 @@ async def readiness() -> Response:
     the database is unreachable, not migrated, or the table is locked (a migration waiting)."""
     readiness_check.check(db=get_database())
     return Response(_READY, media_type=JSON)
-
-
-async def list_page(
-    page: Annotated[int, Query(ge=1, description="from 1; past the end: no items")] = 1,
-    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
-) -> Response:
-    """One page of the inventory, newest first (ties by VIN), with the total."""
-    return json_response(vehicles.list_page(db=get_database(), page=page, page_size=page_size))
 
 
 async def vehicle_by_vin(
@@ -119,24 +107,6 @@ async def _vin_arguments(request: Request) -> dict[str, Any] | None:
     }
 
 
-@fast_path(list_page, dependencies=(security.reader,))
-async def _page_arguments(request: Request) -> dict[str, Any] | None:
-    if get_settings().auth_read:
-        return None
-    arguments: dict[str, Any] = {"page": 1, "page_size": DEFAULT_PAGE_SIZE}
-    for name, highest in (("page", None), ("page_size", MAX_PAGE_SIZE)):
-        values = request.query_params.getlist(name)
-        if not values:
-            continue
-        if len(values) > 1 or not _PLAIN_NUMBER.fullmatch(values[0]):
-            return None
-        number = int(values[0])
-        if highest is not None and number > highest:
-            return None
-        arguments[name] = number
-    return arguments
-
-
 @fast_path(create, dependencies=(require_json, security.writer))
 async def _create_arguments(request: Request) -> dict[str, Any] | None:
     if media_type(request) != JSON:  # require_json's 415, and +json types, FastAPI's way
@@ -161,21 +131,6 @@ def health_router() -> APIRouter:
     router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
         readiness
     )
-    return router
-
-
-def list_router() -> APIRouter:
-    """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
-    router = APIRouter(
-        tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
-    )
-    router.get(
-        "/api/vehicles",
-        response_model=VehiclePage,
-        responses=error_responses(*security.READ_ERRORS, 500, 503),
-        openapi_extra=security.READ_SECURITY,
-    )(list_page)
-    router.get("/api/vehicles/", response_model=VehiclePage, include_in_schema=False)(list_page)
     return router
 
 

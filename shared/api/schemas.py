@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 from shared.data.models import VehicleSummary
 
 
 class VehiclePage(BaseModel):
-    """One page of the list, newest first."""
+    """One page of the list, in the order of `sort` (newest first by default)."""
 
     # VehicleSummary is built from the field declaration at import: a value, not a static class.
     items: list[VehicleSummary]  # type: ignore[valid-type]
-    total: int = Field(description="vehicles in the whole inventory")
-    page: int
+    total: int | None = Field(
+        description="vehicles matching the filters (the whole inventory without any); "
+        "null with count=none"
+    )
+    count: Literal["exact", "estimated", "none"] = Field(description="what `total` is")
+    page: int = Field(description="the page number; with a cursor, counted along its walk")
     page_size: int
-    total_pages: int = Field(description="max(1, ceil(total / page_size))")
+    total_pages: int | None = Field(description="max(1, ceil(total / page_size)); null if total is")
+    next_cursor: str | None = Field(
+        description="pass as `cursor`, with the same filters and sort, for the next page; "
+        "null on the last page"
+    )
 
 
 class ErrorDetail(BaseModel):

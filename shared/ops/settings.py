@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from shared.errors import ConfigurationError
@@ -21,6 +21,7 @@ DB_REQUEST_DEADLINE_MS = "DB_REQUEST_DEADLINE_MS"
 MIGRATION_LOCK_TIMEOUT_MS = "MIGRATION_LOCK_TIMEOUT_MS"
 CORS_ORIGINS = "CORS_ORIGINS"
 VIN_CHECK_DIGIT = "VIN_CHECK_DIGIT"
+CURSOR_SECRET = "CURSOR_SECRET"
 LOG_LEVEL = "LOG_LEVEL"
 LOG_FORMAT = "LOG_FORMAT"
 SERVICE_NAME = "POWERTOOLS_SERVICE_NAME"
@@ -64,6 +65,7 @@ class Settings:
     migration_lock_timeout_ms: int = 3000
     cors_origins: tuple[str, ...] = ("*",)
     vin_check_digit: bool = True
+    cursor_secret: str = field(default="", repr=False)  # signs list cursors; never logged
     log_level: str = "INFO"
     log_format: str = "json"
     service_name: str = "vehicle-inventory"
@@ -120,6 +122,7 @@ class Settings:
             ),
             cors_origins=_origins(env.get(CORS_ORIGINS, "")),
             vin_check_digit=_flag(env, VIN_CHECK_DIGIT, default=d.vin_check_digit),
+            cursor_secret=env.get(CURSOR_SECRET, "").strip(),
             log_level=_choice(env, LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"), d.log_level),
             log_format=_choice(env, LOG_FORMAT, ("JSON", "PLAIN"), d.log_format.upper()).lower(),
             service_name=text(SERVICE_NAME) or d.service_name,
