@@ -1,31 +1,31 @@
 """GET /api/vehicles: the list's query language (`shared.api.query`) over `shared.data.listing`.
 
-A request with no parameter of the query language but `page` and `page_size` (what every old
-client sends) takes the fast path of `shared.api.fast_route` when its numbers are plainly valid;
-anything else is validated by FastAPI from `ListQuery`, so every 422 is FastAPI's own.
+A request takes the fast path of `shared.api.fast_route` when `ListQuery` accepts its parameters
+as they are (each single-valued parameter given at most once); anything else is validated by
+FastAPI from the same model, so every 422 is FastAPI's own.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any
+from typing import Annotated, Any, get_origin
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import ValidationError
 
 from shared.api import security
 from shared.api.app import JSON, json_response
 from shared.api.documented import error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
-from shared.api.query import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, ListQuery
+from shared.api.query import ListQuery
 from shared.api.schemas import ErrorDetail, VehiclePage
 from shared.data import cursor, listing
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
 
-# The page numbers the fast path takes as they are; any other spelling goes to FastAPI.
-_PLAIN_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
-_PAGING = frozenset({"page", "page_size"})
-_LANGUAGE = frozenset(ListQuery.model_fields) - _PAGING
+_FIELDS = frozenset(ListQuery.model_fields)
+_REPEATABLE = frozenset(
+    name for name, field in ListQuery.model_fields.items() if get_origin(field.annotation) is list
+)
 _INVALID_CURSOR = {
     "model": ErrorDetail,
     "description": "Invalid cursor, or one of another query",
@@ -48,26 +48,22 @@ async def list_page(query: Annotated[ListQuery, Query()]) -> Response:
 
 
 @fast_path(list_page, dependencies=(security.reader,))
-async def _page_arguments(request: Request) -> dict[str, Any] | None:
+async def _list_arguments(request: Request) -> dict[str, Any] | None:
     if get_settings().auth_read:  # private reads: FastAPI's path, where `security.reader` runs
         return None
-    params = request.query_params
-    if not _LANGUAGE.isdisjoint(params.keys()):
+    values: dict[str, Any] = {}
+    for name, value in request.query_params.multi_items():
+        if name in _REPEATABLE:
+            values.setdefault(name, []).append(value)
+        elif name in _FIELDS:
+            if name in values:  # a repeated single value: FastAPI's own rules decide
+                return None
+            values[name] = value
+    try:  # the model FastAPI validates the parameters with, in the same (lax) mode
+        query = ListQuery.model_validate(values)
+    except ValidationError:  # FastAPI answers with its own 422
         return None
-    numbers = {"page": 1, "page_size": DEFAULT_PAGE_SIZE}
-    for name, highest in (("page", None), ("page_size", MAX_PAGE_SIZE)):
-        values = params.getlist(name)
-        if not values:
-            continue
-        if len(values) > 1 or not _PLAIN_NUMBER.fullmatch(values[0]):
-            return None
-        number = int(values[0])
-        if highest is not None and number > highest:
-            return None
-        numbers[name] = number
-    return {
-        "query": ListQuery.model_construct(page=numbers["page"], page_size=numbers["page_size"])
-    }
+    return {"query": query}
 
 
 def list_router() -> APIRouter:
