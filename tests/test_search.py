@@ -137,7 +137,7 @@ def test_q_of_only_spaces_filters_nothing(fleet: Database) -> None:
     [
         ("year_min=2022&year_max=2021", "year_min"),
         ("price_min=25000.01&price_max=25000", "price_min"),
-        ("price_max=1.001", "price_max"),
+        ("price_max=10000000000", "price_max"),  # above numeric(12,2)
         ("price_min=-1", "price_min"),
         ("mileage_max=-1", "mileage_max"),
         ("year_min=1885", "year_min"),

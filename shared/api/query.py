@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from shared.data.search import CountMode, Search
 from shared.data.types import FIRST_YEAR, MAX_MILEAGE, MAX_PRICE, ShortText, Status
@@ -24,7 +24,13 @@ SortName = Literal["newest", "oldest", "price", "-price", "mileage", "-mileage",
 SearchText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^\x00]*$")
 ]
-Amount = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2)]
+# Any amount in the price column's range (a bound needs no cents rule); a number in the
+# document, as the record's price is, not pydantic's number-or-string.
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_PRICE),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": float(MAX_PRICE)}),
+]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=MAX_YEAR)]
 
 
@@ -72,9 +78,10 @@ class ListQuery(BaseModel):
     )
     count: CountMode | None = Field(
         None,
-        description="the total: exact (every match counted), estimated (default: exact up to "
-        "1,000 matches, past that the planner's estimate) or none; the answer's `count` says "
-        "which it got. Without filters the total is always exact and costs nothing",
+        description="the total: exact (every match counted), estimated (default: counted exactly "
+        "when the planner expects at most 5,000 matches and there are no more, else the "
+        "planner's estimate) or none; the answer's `count` says which it got. Without filters "
+        "the total is always exact and costs nothing",
     )
 
     def search(self) -> Search:

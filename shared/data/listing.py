@@ -10,8 +10,9 @@ the function) is appended to that text.
   `offset` index entries (as the list always did); by `cursor` it seeks to the (key, VIN) after
   the previous page: the same cost at any depth, and rows added meanwhile never shift a page.
 - The total: the trigger-kept counter when nothing is filtered (exact and free); with filters,
-  `count=exact` counts every match, `estimated` (the default) counts up to `EXACT_COUNT_CAP`
-  matches and past that takes the planner's estimate; `none` skips it. `count` says which.
+  `count=exact` counts every match; `estimated` (the default) counts them when the planner
+  expects at most `EXACT_COUNT_CAP` (and finds no more), else answers the planner's estimate;
+  `none` skips it. `count` says which.
 """
 
 from __future__ import annotations
@@ -68,14 +69,21 @@ FROM ({total}) AS total(n, kind)
 _TOTAL_COUNTER = "SELECT total, 'exact' FROM vehicle_count"
 _TOTAL_NONE = "SELECT NULL::bigint, 'none'"
 _TOTAL_EXACT = "SELECT count(*), 'exact' FROM vehicles WHERE {where}"
-# Counting stops one past the cap; only then is the planner asked (CASE evaluates lazily).
-_TOTAL_CAPPED = """
-SELECT CASE WHEN n <= %(cap)s::bigint THEN n
-            ELSE greatest(n, vehicle_count_estimate(format(%(estimate)s::text, {arguments})))
-       END,
-       CASE WHEN n <= %(cap)s::bigint THEN 'exact' ELSE 'estimated' END
-FROM (SELECT count(*) AS n
-      FROM (SELECT FROM vehicles WHERE {where} LIMIT %(cap)s::bigint + 1) AS capped) AS c
+# The planner is asked first; only when it expects at most the cap are the matches counted
+# (the scalar subquery is an InitPlan, run only if its CASE branch is reached), and that count
+# stops one past the cap, so an estimate far too low costs no more than a cap's worth of rows.
+# Counting is what costs: finding N matches of a filter that keeps a share s of the rows walks
+# N / s of them.
+_TOTAL_ESTIMATED = """
+SELECT CASE WHEN counted <= %(cap)s::bigint THEN counted ELSE greatest(counted, guess) END,
+       CASE WHEN counted <= %(cap)s::bigint THEN 'exact' ELSE 'estimated' END
+FROM (SELECT guess,
+             CASE WHEN guess <= %(cap)s::bigint THEN
+                 (SELECT count(*)
+                  FROM (SELECT FROM vehicles WHERE {where} LIMIT %(cap)s::bigint + 1) AS capped)
+             END AS counted
+      FROM (SELECT vehicle_count_estimate(format(%(estimate)s::text, {arguments}))) AS e(guess)
+     ) AS total
 """
 
 
@@ -143,7 +151,7 @@ def _total(filters: list[str], params: dict[str, object], count: CountMode) -> s
         return _TOTAL_EXACT.format(where=where)
     estimate, arguments = _estimate(filters)
     params.update(cap=EXACT_COUNT_CAP, estimate=estimate)
-    return _TOTAL_CAPPED.format(where=where, arguments=arguments)
+    return _TOTAL_ESTIMATED.format(where=where, arguments=arguments)
 
 
 def _bound(fragment: str) -> str:

@@ -22,9 +22,9 @@ CountMode = Literal["exact", "estimated", "none"]
 KeyKind = Literal["timestamp", "numeric", "integer"]
 SortKey = datetime | Decimal | int
 
-# `count=estimated` (the default with filters) counts exactly up to this many matches, a few
-# milliseconds at most (bench/search.py); past it, the planner's estimate.
-EXACT_COUNT_CAP = 1_000
+# `count=estimated` (the default with filters) counts the matches exactly when the planner
+# expects at most this many and there are no more; else it answers the planner's estimate.
+EXACT_COUNT_CAP = 5_000
 _TIMESTAMP_TEXT = """to_char(sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
