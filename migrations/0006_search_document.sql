@@ -26,19 +26,27 @@ END;
 -- The searchable document of a vehicle. 'simple' is language-independent: no stemming and no
 -- stop words, so "4xe", model codes and stock numbers are kept as written. The VIN is in it
 -- for prefix search (`'1hgcm8':*` uses the same GIN index). Hyphens and slashes become spaces,
--- so "F-150" is the words f and 150 (the parser alone would make it f and -150) and "150" finds
--- it; the API splits hyphenated words of a search the same way.
+-- so "F-150" is the words f and 150 in place (phrases and "150" find it; the parser alone would
+-- make it f and -150), and each such word is also added whole at the end, without them:
+-- f150. A search for F-150 or F150 then looks up one rare word instead of intersecting the
+-- lists of "f" and "150", and ab-1001 is found by the prefix ab100 (shared/data/search.py).
+CREATE FUNCTION vehicle_search_words(folded text) RETURNS tsvector
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN to_tsvector(
+    'simple'::regconfig,
+    translate(folded, '-/', '  ') || ' ' || coalesce(
+        (SELECT string_agg(translate(word[1], '-/', ''), ' ')
+         FROM regexp_matches(folded, '(\w+(?:[-/]\w+)+)', 'g') AS word),
+        ''
+    )
+);
+
 CREATE FUNCTION vehicle_search_vector(
     make text, model text, "trim" text, description text, stock_number text, vin text
 ) RETURNS tsvector
-LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN to_tsvector(
-    'simple'::regconfig,
-    replace(replace(vehicle_search_fold(
-        coalesce(make, '') || ' ' || coalesce(model, '') || ' ' || coalesce("trim", '') || ' '
-        || coalesce(description, '') || ' ' || coalesce(stock_number, '') || ' '
-        || coalesce(vin, '')
-    ), '-', ' '), '/', ' ')
-);
+LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN vehicle_search_words(vehicle_search_fold(
+    coalesce(make, '') || ' ' || coalesce(model, '') || ' ' || coalesce("trim", '') || ' '
+    || coalesce(description, '') || ' ' || coalesce(stock_number, '') || ' ' || coalesce(vin, '')
+));
 
 ALTER TABLE vehicles ADD COLUMN search_document tsvector;
 
@@ -87,4 +95,5 @@ DROP TRIGGER vehicles_search_document ON vehicles;
 DROP FUNCTION vehicles_search_document();
 ALTER TABLE vehicles DROP COLUMN search_document;
 DROP FUNCTION vehicle_search_vector(text, text, text, text, text, text);
+DROP FUNCTION vehicle_search_words(text);
 DROP FUNCTION vehicle_search_fold(text);

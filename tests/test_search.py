@@ -96,6 +96,10 @@ def test_the_default_sort_is_newest(fleet: Database) -> None:
     [
         ("4xe", "d"),
         ("F-150", "e"),
+        ("f150", "e"),
+        ("F/150 pickup", "e"),
+        ('"ford f-150 lariat"', "e"),  # a phrase is the running text: Ford F-150 Lariat Crew ...
+        ('"f-150 pickup"', ""),
         ("150", "e"),
         ("citroen", "f"),
         ("CITROËN", "f"),

@@ -79,7 +79,7 @@ class ListQuery(BaseModel):
     count: CountMode | None = Field(
         None,
         description="the total: exact (every match counted), estimated (default: counted exactly "
-        "when the planner expects at most 5,000 matches and there are no more, else the "
+        "when the planner expects at most 1,000 matches and there are no more, else the "
         "planner's estimate) or none; the answer's `count` says which it got. Without filters "
         "the total is always exact and costs nothing",
     )

@@ -83,6 +83,7 @@ FROM (SELECT guess,
                   FROM (SELECT FROM vehicles WHERE {where} LIMIT %(cap)s::bigint + 1) AS capped)
              END AS counted
       FROM (SELECT vehicle_count_estimate(format(%(estimate)s::text, {arguments}))) AS e(guess)
+      OFFSET 0  -- a fence: `counted` is read twice above, and must be counted once
      ) AS total
 """
 

@@ -24,7 +24,7 @@ SortKey = datetime | Decimal | int
 
 # `count=estimated` (the default with filters) counts the matches exactly when the planner
 # expects at most this many and there are no more; else it answers the planner's estimate.
-EXACT_COUNT_CAP = 5_000
+EXACT_COUNT_CAP = 1_000
 _TIMESTAMP_TEXT = """to_char(sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
 
 
@@ -158,12 +158,16 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}::([a-z]+(?:\[\])?)")
 
 
 def _text_search(q: str) -> tuple[str, dict[str, object]]:
-    # Hyphens and slashes inside a word split it, as in the document ("F-150": f, 150); a
-    # hyphen before a word stays websearch's "not".
-    words = _INNER_HYPHEN.sub(" ", q)
+    # A word with hyphens or slashes inside is looked up whole, as the document also holds it
+    # ("F-150" and "F150": f150), except inside a "quoted phrase", where it is split as in the
+    # document's running text (f, 150). A hyphen before a word stays websearch's "not".
+    parts = q.split('"')
+    words = '"'.join(
+        _INNER_HYPHEN.sub(" " if inside % 2 else "", part) for inside, part in enumerate(parts)
+    )
     if _CODE.fullmatch(q) and len(q) >= 3:
         # `4xe` as a word, or `1HGCM8`/`AB-12` as the start of a VIN or stock number.
-        prefix = " <-> ".join(re.split("-", q.lower())) + ":*"
+        prefix = q.lower().replace("-", "") + ":*"
         query = f"({_WORDS} || to_tsquery('simple', {{prefix}}::text))"
         return f"{_DOCUMENT} @@ {query}", {"q": words, "prefix": prefix}
     return f"{_DOCUMENT} @@ {_WORDS}", {"q": words}
