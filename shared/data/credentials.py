@@ -39,7 +39,7 @@ _KEY_STATE = """CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked'
                      WHEN NOT k.scopes && %(api_key_scopes)s::text[] THEN 'forbidden'
                      ELSE 'ok' END"""
 # `dealers` by way of the row's JSON: absent (before migration 0008) or NULL is unscoped.
-_KEY_DEALERS = f"""CASE WHEN jsonb_typeof(to_jsonb(k) -> 'dealers') = 'array'
+KEY_DEALERS = f"""CASE WHEN jsonb_typeof(to_jsonb(k) -> 'dealers') = 'array'
                 THEN ARRAY(SELECT {scope.dealer_key("d")}
                            FROM jsonb_array_elements_text(to_jsonb(k) -> 'dealers') AS d) END"""
 _STATE = f"""coalesce(
@@ -52,7 +52,7 @@ _CHECKED_CTES = f"""credential AS (
     SELECT coalesce(key.state, 'unknown') AS state, key.dealers
     FROM (VALUES (true)) AS one (here)
     LEFT JOIN (SELECT {_KEY_STATE} AS state,
-               {_KEY_DEALERS} AS dealers
+               {KEY_DEALERS} AS dealers
                FROM api_keys AS k
                WHERE k.hash = %(api_key_hash)s::bytea) AS key ON true
 ), touched AS (
