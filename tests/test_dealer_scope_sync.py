@@ -19,7 +19,8 @@ from shared.data.models import VehicleCreate
 from shared.errors import PermissionDeniedError, SeedError
 from shared.migrations.files import MIGRATIONS_DIR, load
 from shared.migrations.runner import Migrator
-from shared.ops.settings import Settings
+from shared.ops.settings import Settings, get_settings
+from shared.seed import commands as seed_commands
 from shared.seed.commands import run
 from tests.fixtures.api import make_vin, new_vehicle
 from tests.fixtures.exports import synthetic_vin, write_export
@@ -201,3 +202,37 @@ def test_scoped_writes_and_a_scoped_sync_work_through_a_transaction_pooler(
         assert (summary["refused"]["count"], summary["unchanged"]) == (1, 1)
     finally:
         routed.close()
+
+
+def test_the_keys_command_before_the_migration_says_to_migrate(
+    before_0008: Database,
+    empty_database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    commands.main(["keys", "list"])  # listing works before and after
+    with pytest.raises(SystemExit):
+        commands.main(["keys", "create", "lot", "--dealer", A])
+    assert "no dealers column: apply the migrations first" in capsys.readouterr().err
+
+
+def test_the_seed_command_line_takes_dealers_and_a_key(
+    fleet: Database,
+    app_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key_id, _ = keys.create(db=fleet, name="alpha", dealers=(A, B))
+    path = tmp_path / "cli.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_export(out, [row(1), row(3, B)])
+    argv = ["--csv-path", str(path), "--mode", "snapshot", "--dealer", A, "--key", str(key_id)]
+    seed_commands.main(argv)
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["dealers"], summary["refused"]["count"], summary["retired"]) == (
+        ["alpha motors"],
+        1,
+        1,
+    )
