@@ -48,6 +48,7 @@ class Caller:
 
 
 PUBLIC = Caller("public")
+_ABSENT = object()  # a claim the token does not carry (unlike one that is null)
 
 
 def for_write(settings: Settings, *, authorization: str | None, api_key: str | None) -> Caller:
@@ -139,9 +140,6 @@ def _dealers(claims: dict[str, Any], settings: Settings, subject: str) -> tuple[
     raise PermissionDeniedError(
         f"Signed in, but {settings.auth_dealer_claim} must be a dealer name or a list of them."
     )
-
-
-_ABSENT = object()
 
 
 def _claim(claims: dict[str, Any], path: str, missing: Any = None) -> Any:
