@@ -137,8 +137,11 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             PEER: _posts(fastapi, serials, count),
             "Powertools peer": _posts(powertools, serials, count),
             "raw psycopg": lambda: raw(
-                credentials.trusted(vehicles.INSERT),
-                VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump(),
+                credentials.guarded(vehicles.INSERT, keyed=False),
+                {
+                    **VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump(),
+                    "caller_dealers": None,
+                },
             ),
         },
         per_loop=posts,

@@ -10,7 +10,10 @@ from shared.api.schemas import ErrorDetail
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),
     401: ("Missing or invalid credentials", "Token expired."),
-    403: ("Valid credentials, not allowed", "This API key lacks the write scope."),
+    403: (
+        "Valid credentials, not allowed (a role, a key's scope, or its dealer scope)",
+        "This API key lacks the write scope.",
+    ),
     404: ("Not found", "Vehicle not found."),
     409: ("Duplicate VIN", "Vehicle with this VIN already exists."),
     412: ("Changed since read (ETag)", "The vehicle has changed since that ETag was read."),

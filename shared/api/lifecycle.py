@@ -33,7 +33,8 @@ async def update(
     if_match: Annotated[str | None, _IF_MATCH] = None,
 ) -> Response:
     """Change some fields (JSON Merge Patch): `null` clears an optional field, fields left out
-    keep their values; a sold vehicle is `{"status": "sold"}`."""
+    keep their values; a sold vehicle is `{"status": "sold"}`. A dealer-scoped credential may
+    only change its dealers' vehicles, and not move one to another dealer (403)."""
     vin = vins.normalize(vin)
     if vins.problem(vin, check=False):  # never stored, so no vehicle: before the body's rules
         raise NotFoundError("Vehicle not found.")
@@ -47,6 +48,7 @@ async def update(
         changes=changes,
         if_match=conditional.if_match(if_match),
         api_key_hash=caller.api_key_hash,
+        dealers=caller.dealers,
     )
     return json_response(updated.body, headers={"ETag": updated.etag})
 
@@ -56,12 +58,14 @@ async def delete(
     caller: Annotated[Caller, Depends(security.writer)],
     if_match: Annotated[str | None, _IF_MATCH] = None,
 ) -> Response:
-    """Remove a vehicle; it is 404 from then on. Needs a write credential, as POST does."""
+    """Remove a vehicle; it is 404 from then on. Needs a write credential, as POST does; a
+    dealer-scoped one may only remove its dealers' vehicles (403)."""
     writes.delete(
         db=get_database(),
         vin=vins.normalize(vin),
         if_match=conditional.if_match(if_match),
         api_key_hash=caller.api_key_hash,
+        dealers=caller.dealers,
     )
     return Response(status_code=204)
 

@@ -86,8 +86,14 @@ async def create(
 ) -> Response:
     """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case.
 
-    Needs a credential: a Supabase access token granting a write role, or an API key."""
-    created = vehicles.insert(db=get_database(), vehicle=vehicle, api_key_hash=caller.api_key_hash)
+    Needs a credential: a Supabase access token granting a write role, or an API key. A
+    dealer-scoped credential may only add vehicles of its dealers (403 otherwise)."""
+    created = vehicles.insert(
+        db=get_database(),
+        vehicle=vehicle,
+        api_key_hash=caller.api_key_hash,
+        dealers=caller.dealers,
+    )
     location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
     return json_response(created.body, 201, {"Location": location, "ETag": created.etag})
 

@@ -7,6 +7,12 @@ project: the claim `AUTH_WRITE_CLAIM` (a dotted path, `app_metadata.inventory_ro
 which only the dealership can set) must hold one of `AUTH_WRITE_ROLES`, or the token's `role`
 must be `service_role` (unless `AUTH_SERVICE_ROLE=off`). Reads, when `AUTH_READ` is on, also
 accept `AUTH_READ_ROLES`. An API key is checked by the database, inside the statement itself.
+
+Dealer scope (writes only): a key's is stored with it and applied by the database; a user's is
+the claim `AUTH_DEALER_CLAIM` (`app_metadata.dealer_names`): a dealer name or a list of them.
+Without the claim a user is unscoped (as before scopes existed); a claim of any other shape (a
+number, an object, `null`, an empty list, a blank name) is refused with 403, never read as
+"unscoped". A `service_role` token is unscoped.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.auth import keys, tokens
-from shared.data import credentials
+from shared.data import credentials, scope
 from shared.data.database import Database
 from shared.errors import AuthenticationError, PermissionDeniedError
 from shared.ops.settings import Settings
@@ -37,16 +43,19 @@ class Caller:
     kind: str  # "public" (auth off for this action), "token" or "api_key"
     subject: str | None = None
     api_key_hash: bytes | None = None
+    # The dealer names a token may write (None: unscoped); a key's scope is the database's.
+    dealers: tuple[str, ...] | None = None
 
 
 PUBLIC = Caller("public")
+_ABSENT = object()  # a claim the token does not carry (unlike one that is null)
 
 
 def for_write(settings: Settings, *, authorization: str | None, api_key: str | None) -> Caller:
     """The caller of a write, if it may write; 401 or 403 otherwise."""
     if not settings.auth_write:
         return PUBLIC
-    return _caller(settings, authorization, api_key, _allowed_roles(settings, write=True))
+    return _caller(settings, authorization, api_key, _allowed_roles(settings, write=True), True)
 
 
 def for_read(
@@ -56,14 +65,18 @@ def for_read(
     An API key costs the read a lookup of its own (reads have no write to fold it into)."""
     if not settings.auth_read:
         return PUBLIC
-    caller = _caller(settings, authorization, api_key, _allowed_roles(settings, write=False))
+    caller = _caller(settings, authorization, api_key, _allowed_roles(settings, write=False), False)
     if caller.api_key_hash is not None:
         credentials.read_check(db, api_key_hash=caller.api_key_hash, scopes=READ_SCOPES)
     return caller
 
 
 def _caller(
-    settings: Settings, authorization: str | None, api_key: str | None, roles: set[str]
+    settings: Settings,
+    authorization: str | None,
+    api_key: str | None,
+    roles: set[str],
+    scoped: bool,  # writes are dealer-scoped, reads are not
 ) -> Caller:
     bearer = _bearer(authorization)
     if api_key is not None and authorization is not None:  # which one speaks? neither
@@ -84,7 +97,8 @@ def _caller(
             f"Signed in, but not allowed: {settings.auth_write_claim} must be one of "
             f"{', '.join(sorted(roles)) or '(none configured)'}."
         )
-    return Caller("token", subject=subject)
+    dealers = _dealers(claims, settings, subject) if scoped else None
+    return Caller("token", subject=subject, dealers=dealers)
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -102,10 +116,40 @@ def _allowed_roles(settings: Settings, *, write: bool) -> set[str]:
 
 
 def _may(claims: dict[str, Any], settings: Settings, roles: set[str]) -> bool:
-    if settings.auth_service_role and claims.get("role") == "service_role":
+    if _service_role(claims, settings):
         return True
-    value: Any = claims
-    for part in settings.auth_write_claim.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+    value = _claim(claims, settings.auth_write_claim)
     granted = value if isinstance(value, list) else [value]
     return any(isinstance(role, str) and role in roles for role in granted)
+
+
+def _dealers(claims: dict[str, Any], settings: Settings, subject: str) -> tuple[str, ...] | None:
+    """The token's dealer scope; None (unscoped) without the claim or for the service role."""
+    if _service_role(claims, settings):
+        return None
+    value = _claim(claims, settings.auth_dealer_claim, missing=_ABSENT)
+    if value is _ABSENT:
+        return None
+    names = [value] if isinstance(value, str) else value
+    if isinstance(names, list) and all(isinstance(n, str) for n in names):
+        try:
+            return scope.names(names)
+        except ValueError:
+            pass  # an empty list, or blank names only: a scope of nothing is no scope to widen
+    logger.info("token of %s refused: malformed %s", subject, settings.auth_dealer_claim)
+    raise PermissionDeniedError(
+        f"Signed in, but {settings.auth_dealer_claim} must be a dealer name or a list of them."
+    )
+
+
+def _claim(claims: dict[str, Any], path: str, missing: Any = None) -> Any:
+    value: Any = claims
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return missing
+        value = value[part]
+    return value
+
+
+def _service_role(claims: dict[str, Any], settings: Settings) -> bool:
+    return settings.auth_service_role and claims.get("role") == "service_role"

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.data import scope
 from shared.data.database import Database
 from shared.errors import AuthenticationError, NotFoundError
 
@@ -22,13 +23,16 @@ _SHAPE = re.compile(r"vik_[A-Za-z0-9_-]{43}")
 _SHOWN = len(PREFIX) + 8  # what `keys list` shows of a key: "vik_AbCd1234"
 
 CREATE = """
-INSERT INTO api_keys (name, prefix, hash, scopes)
-VALUES (%(name)s::text, %(prefix)s::text, %(hash)s::bytea, %(scopes)s::text[])
+INSERT INTO api_keys (name, prefix, hash, scopes, dealers)
+VALUES (%(name)s::text, %(prefix)s::text, %(hash)s::bytea, %(scopes)s::text[], %(dealers)s::text[])
 RETURNING id
 """
+# `dealers` through the row's JSON, so that listing works before migration 0008 too.
 LIST = """
-SELECT id, name, prefix, scopes, created_at, last_used_at, revoked_at
-FROM api_keys
+SELECT id, name, prefix, scopes, created_at, last_used_at, revoked_at,
+       CASE WHEN jsonb_typeof(to_jsonb(k) -> 'dealers') = 'array'
+            THEN ARRAY(SELECT jsonb_array_elements_text(to_jsonb(k) -> 'dealers')) END
+FROM api_keys AS k
 ORDER BY id
 """
 # By id, or by the shown prefix; a prefix shared by two keys revokes neither (ambiguous).
@@ -52,6 +56,7 @@ class KeyInfo:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    dealers: list[str] | None = None  # None: unscoped
 
 
 def new_key() -> str:
@@ -74,14 +79,22 @@ def parse(key: str) -> bytes:
     return digest(key)
 
 
-def create(*, db: Database, name: str, scopes: tuple[str, ...] = ("write",)) -> tuple[int, str]:
-    """Store a new key named `name`; its id and the key, which is shown once and never again."""
+def create(
+    *,
+    db: Database,
+    name: str,
+    scopes: tuple[str, ...] = ("write",),
+    dealers: tuple[str, ...] | None = None,
+) -> tuple[int, str]:
+    """Store a new key named `name`, limited to `dealers` if given (None: unscoped); its id and
+    the key, which is shown once and never again."""
     key = new_key()
     params = {
         "name": name.strip(),
         "prefix": key[:_SHOWN],
         "hash": digest(key),
         "scopes": list(scopes),
+        "dealers": None if dealers is None else list(scope.names(dealers)),
     }
     row = db.fetch_one(CREATE, params, retry=False)
     if row is None:

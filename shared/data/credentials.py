@@ -1,13 +1,21 @@
-"""The API-key check, folded into the write statement it guards: one statement, one round trip.
+"""The credential check, folded into the write statement it guards: one statement, one round trip.
 
-A write statement names its guard with `AUTHORIZED` (`INSERT ... SELECT ... WHERE {AUTHORIZED}`,
-`UPDATE ... WHERE vin = ... AND {AUTHORIZED}`), a condition on the `credential` row that `write`
-puts in front of it:
-- with an API key, the key's state (`ok`, `revoked`, `forbidden`: lacks the scope, `unknown`)
-  looked up by its hash. The write happens only when it is `ok` (an InitPlan evaluated before
-  any row is touched), and the statement answers the state beside the written row, so "no such
-  key" and "VIN taken" are told apart without a second query;
-- without one (a verified JWT, or write auth off) a constant `ok`, and the statement's own row.
+A write statement starts `WITH {CREDENTIAL}, written AS (...)`; `guarded` fills in a `credential`
+row of two columns the statement's conditions read:
+- `state`: with an API key, the key's state (`ok`, `revoked`, `forbidden`: lacks the scope,
+  `unknown`) looked up by its hash; without one (a verified JWT, or write auth off) a constant
+  `ok`. A statement writes only where `AUTHORIZED` holds (an InitPlan evaluated before any row
+  is touched), and answers `(SELECT state FROM credential)` first, so "no such key" and "VIN
+  taken" are told apart without a second query;
+- `dealers`: the credential's dealer scope in comparable form (`shared.data.scope`), NULL when
+  unscoped: the key's `dealers` column, or the `caller_dealers` parameter (a JWT's claim).
+  Statements test it with `in_scope(...)` in their WHERE, so the check and the write are one
+  statement: no read-then-write race (a concurrent change of the row is re-checked by the
+  UPDATE itself under READ COMMITTED).
+
+The key's `dealers` are read through `to_jsonb(k)`, not by name, so the statement works before
+migration 0008 adds the column (deploy, then migrate: for a few seconds new code meets the old
+schema; every key is unscoped until then, as before this release).
 
 `last_used_at` is written at most once a minute per key: writing it on every request would add a
 row version and a row lock on the key to each write (see the README's numbers).
@@ -18,36 +26,43 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from shared.data import scope
 from shared.data.database import Database, Row
 from shared.errors import AuthenticationError, PermissionDeniedError
 
 AUTHORIZED = "(SELECT state = 'ok' FROM credential)"
 WRITE_SCOPES = ("write",)
+CREDENTIAL = "{credential}"
 
-_TRUSTED = "WITH credential AS (SELECT 'ok'::text AS state)\n"
 # The key's state by its hash: `ok`, `revoked`, `forbidden` (has none of the scopes), `unknown`.
-_STATE = """coalesce(
-        (SELECT CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked'
+_KEY_STATE = """CASE WHEN k.revoked_at IS NOT NULL THEN 'revoked'
                      WHEN NOT k.scopes && %(api_key_scopes)s::text[] THEN 'forbidden'
-                     ELSE 'ok' END
-         FROM api_keys AS k
-         WHERE k.hash = %(api_key_hash)s::bytea),
+                     ELSE 'ok' END"""
+# `dealers` by way of the row's JSON: absent (before migration 0008) or NULL is unscoped.
+KEY_DEALERS = f"""CASE WHEN jsonb_typeof(to_jsonb(k) -> 'dealers') = 'array'
+                THEN ARRAY(SELECT {scope.dealer_key("d")}
+                           FROM jsonb_array_elements_text(to_jsonb(k) -> 'dealers') AS d) END"""
+_STATE = f"""coalesce(
+        (SELECT {_KEY_STATE} FROM api_keys AS k WHERE k.hash = %(api_key_hash)s::bytea),
         'unknown')"""
-_CHECKED_HEAD = f"""
-WITH credential AS (
-    SELECT {_STATE} AS state
+_TRUSTED_CTE = f"""credential AS (
+    SELECT 'ok'::text AS state, {scope.comparable("%(caller_dealers)s::text[]")} AS dealers
+)"""
+_CHECKED_CTES = f"""credential AS (
+    SELECT coalesce(key.state, 'unknown') AS state, key.dealers
+    FROM (VALUES (true)) AS one (here)
+    LEFT JOIN (SELECT {_KEY_STATE} AS state,
+               {KEY_DEALERS} AS dealers
+               FROM api_keys AS k
+               WHERE k.hash = %(api_key_hash)s::bytea) AS key ON true
 ), touched AS (
     UPDATE api_keys SET last_used_at = now()
     WHERE hash = %(api_key_hash)s::bytea AND revoked_at IS NULL
       AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-), written AS (
-"""
-_CHECKED_TAIL = """
-)
-SELECT credential.state, written.* FROM credential LEFT JOIN written ON true
-"""
+)"""
 # The lookup on its own, for reads when AUTH_READ is on: a read has no write to fold it into
 # (folding it into every SELECT would change every query), so it costs such reads a round trip.
+# Reads are not dealer-scoped.
 KEY_STATE = f"SELECT {_STATE}"
 
 _DETAIL = {
@@ -56,18 +71,9 @@ _DETAIL = {
 }
 
 
-# For statements that are CTEs themselves (UPDATE and DELETE with If-Match): a data-modifying
-# WITH cannot nest, so such a statement starts `WITH {CREDENTIAL}, written AS (...)` and its own
-# SELECT answers `(SELECT state FROM credential)` first; `guarded` fills the credential in.
-CREDENTIAL = "{credential}"
-_TRUSTED_CTE = "credential AS (SELECT 'ok'::text AS state)"
-_CHECKED_CTES = f"""credential AS (
-    SELECT {_STATE} AS state
-), touched AS (
-    UPDATE api_keys SET last_used_at = now()
-    WHERE hash = %(api_key_hash)s::bytea AND revoked_at IS NULL
-      AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-)"""
+def in_scope(dealer: str) -> str:
+    """SQL, for a guarded statement: the dealer name `dealer` is within the credential's scope."""
+    return f"(SELECT {scope.within('dealers', dealer)} FROM credential)"
 
 
 @cache
@@ -82,53 +88,23 @@ def write_guarded(
     params: dict[str, Any],
     *,
     api_key_hash: bytes | None,
+    dealers: tuple[str, ...] | None = None,
     scopes: tuple[str, ...] = WRITE_SCOPES,
 ) -> Row:
-    """Run a `guarded` write (never retried); its one row after the credential's state, which
-    raises as `write` does when the key may not write."""
+    """Run a `guarded` write (never retried); its one row after the credential's state.
+
+    With `api_key_hash`, an unknown or revoked key raises `AuthenticationError` and a key with
+    none of `scopes` `PermissionDeniedError`, and nothing is written. Without it the caller is
+    already authorised, limited to `dealers` when given (a JWT's scope)."""
     if api_key_hash is not None:
         params = {**params, "api_key_hash": api_key_hash, "api_key_scopes": list(scopes)}
+    else:
+        params = {**params, "caller_dealers": None if dealers is None else list(dealers)}
     row = db.fetch_one(guarded(statement, keyed=api_key_hash is not None), params, retry=False)
     if row is None:  # the statement's SELECT always answers one row
         raise RuntimeError("the guarded write returned no row")
     state_of(str(row[0]), scopes=scopes)
     return row[1:]
-
-
-@cache
-def trusted(statement: str) -> str:
-    """`statement` run as an already authorised caller (verified JWT, or write auth off)."""
-    return _TRUSTED + statement
-
-
-@cache
-def checked(statement: str) -> str:
-    """`statement` guarded by the API key whose hash is the `api_key_hash` parameter."""
-    return _CHECKED_HEAD + statement + _CHECKED_TAIL
-
-
-def write(
-    db: Database,
-    statement: str,
-    params: dict[str, Any],
-    *,
-    api_key_hash: bytes | None,
-    scopes: tuple[str, ...] = WRITE_SCOPES,
-) -> Row | None:
-    """Run the write `statement` (never retried) and return its row, or None if it wrote none.
-
-    With `api_key_hash`, an unknown or revoked key raises `AuthenticationError` and a key
-    with none of `scopes` `PermissionDeniedError`, and nothing is written.
-    """
-    if api_key_hash is None:
-        return db.fetch_one(trusted(statement), params, retry=False)
-    key = {"api_key_hash": api_key_hash, "api_key_scopes": list(scopes)}
-    row = db.fetch_one(checked(statement), {**params, **key}, retry=False)
-    if row is None:  # the outer SELECT always answers one row
-        raise RuntimeError("the credential check returned no row")
-    state_of(str(row[0]), scopes=scopes)
-    rest = row[1:]
-    return None if all(value is None for value in rest) else rest
 
 
 def read_check(db: Database, *, api_key_hash: bytes, scopes: tuple[str, ...]) -> None:

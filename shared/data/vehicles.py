@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from shared.data import credentials
+from shared.data import credentials, scope
 from shared.data.database import Database
 from shared.data.fields import json_object, names
 from shared.data.models import FIELDS, LISTED, WRITABLE, VehicleCreate
-from shared.errors import ConflictError, NotFoundError
+from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
 
 MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 
@@ -52,14 +52,21 @@ FROM vehicle_count AS c
 GET_BY_VIN = f"SELECT {VEHICLE_JSON}, {ETAG} FROM vehicles WHERE vin = %(vin)s::text"
 
 # ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
-# earlier, into "no row returned" instead of a unique-violation error. `credentials.write` runs
-# it: AUTHORIZED is its API-key check (see shared.data.credentials).
+# earlier, into "no row returned" instead of a unique-violation error. `credentials.write_guarded`
+# runs it: AUTHORIZED is its API-key check, `in_scope` the dealer scope of the credential (see
+# shared.data.credentials). One row always: the credential's state, whether the new vehicle's
+# dealer is within the scope, and the vehicle's JSON and ETag (NULL when the VIN is taken).
+_NEW_DEALER = "%(dealer_name)s::text"
 INSERT = f"""
-INSERT INTO vehicles ({names(WRITABLE)})
-SELECT {", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)}
-WHERE {credentials.AUTHORIZED}
-ON CONFLICT (vin) DO NOTHING
-RETURNING {VEHICLE_JSON}, {ETAG}
+WITH {credentials.CREDENTIAL}, written AS (
+    INSERT INTO vehicles ({names(WRITABLE)})
+    SELECT {", ".join(f"%({f.name})s::{f.column.sql_type}" for f in WRITABLE)}
+    WHERE {credentials.AUTHORIZED} AND {credentials.in_scope(_NEW_DEALER)}
+    ON CONFLICT (vin) DO NOTHING
+    RETURNING {VEHICLE_JSON} AS result, {ETAG} AS etag
+)
+SELECT (SELECT state FROM credential), {credentials.in_scope(_NEW_DEALER)},
+       (SELECT result FROM written), (SELECT etag FROM written)
 """
 
 
@@ -90,12 +97,27 @@ def get_by_vin(*, db: Database, vin: str) -> Versioned:
     return Versioned(row[0], row[1])
 
 
-def insert(*, db: Database, vehicle: VehicleCreate, api_key_hash: bytes | None = None) -> Versioned:
+def insert(
+    *,
+    db: Database,
+    vehicle: VehicleCreate,
+    api_key_hash: bytes | None = None,
+    dealers: tuple[str, ...] | None = None,
+) -> Versioned:
     """Store `vehicle` and return its JSON and ETag; `ConflictError` if its VIN is already taken.
 
-    With `api_key_hash`, the key is checked in the same statement (`shared.data.credentials`)."""
+    With `api_key_hash`, the key is checked in the same statement (`shared.data.credentials`),
+    its dealer scope too; without it, `dealers` is the caller's scope (None: unscoped). A dealer
+    outside the scope, or none, is `PermissionDeniedError`."""
     # A write is never retried: a lost answer does not prove a lost insert.
-    row = credentials.write(db, INSERT, vehicle.model_dump(), api_key_hash=api_key_hash)
-    if row is None:
+    row = credentials.write_guarded(
+        db, INSERT, vehicle.model_dump(), api_key_hash=api_key_hash, dealers=dealers
+    )
+    allowed, body, etag = row
+    if not allowed:
+        raise PermissionDeniedError(
+            scope.NO_DEALER if vehicle.dealer_name is None else scope.OTHER_DEALER
+        )
+    if body is None:
         raise ConflictError("Vehicle with this VIN already exists.")
-    return Versioned(row[0], row[1])
+    return Versioned(body, etag)

@@ -41,6 +41,7 @@ AUTH_WRITE_CLAIM = "AUTH_WRITE_CLAIM"
 AUTH_WRITE_ROLES = "AUTH_WRITE_ROLES"
 AUTH_READ_ROLES = "AUTH_READ_ROLES"
 AUTH_SERVICE_ROLE = "AUTH_SERVICE_ROLE"
+AUTH_DEALER_CLAIM = "AUTH_DEALER_CLAIM"
 AUTH_LEEWAY_SECONDS = "AUTH_LEEWAY_SECONDS"
 AUTH_JWKS_MAX_AGE = "AUTH_JWKS_MAX_AGE"
 AUTH_JWKS_REFETCH_SECONDS = "AUTH_JWKS_REFETCH_SECONDS"
@@ -85,6 +86,7 @@ class Settings:
     auth_write_roles: tuple[str, ...] = ("writer", "admin")
     auth_read_roles: tuple[str, ...] = ("reader",)
     auth_service_role: bool = True
+    auth_dealer_claim: str = "app_metadata.dealer_names"
     auth_leeway_seconds: int = 30
     auth_jwks_max_age: int = 600
     auth_jwks_refetch_seconds: int = 30
@@ -142,6 +144,7 @@ class Settings:
             auth_write_roles=_names(env, AUTH_WRITE_ROLES, d.auth_write_roles),
             auth_read_roles=_names(env, AUTH_READ_ROLES, d.auth_read_roles),
             auth_service_role=_flag(env, AUTH_SERVICE_ROLE, default=d.auth_service_role),
+            auth_dealer_claim=text(AUTH_DEALER_CLAIM) or d.auth_dealer_claim,
             auth_leeway_seconds=_integer(
                 env, AUTH_LEEWAY_SECONDS, d.auth_leeway_seconds, minimum=0
             ),

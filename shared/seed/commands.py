@@ -1,11 +1,14 @@
 """The seed command, for the Lambda and the command line: import a dealer CSV export.
 
 Lambda event (every key optional): `{"limit": 5, "csv_path": "s3://bucket/key" | "path",
-"dry_run": false, "mode": "default" | "snapshot"}`. Command line: `python -m shared.seed --limit
-10`, `--limit -1` for every row, `--csv-path path/or/s3://bucket/key` (the whole file unless
-`--limit` is given), `--dry-run`, `--mode snapshot`. Without a path the bundled sample is read (5
-rows unless `--limit` is given). The default mode inserts new VINs and skips stored ones; snapshot
-mode syncs the file's dealers to it (`shared.seed.snapshot`) and reads the whole file.
+"dry_run": false, "mode": "default" | "snapshot", "dealers": ["Acme Motors"], "key": "3"}`.
+Command line: `python -m shared.seed --limit 10`, `--limit -1` for every row, `--csv-path
+path/or/s3://bucket/key` (the whole file unless `--limit` is given), `--dry-run`, `--mode
+snapshot`, `--dealer NAME` (repeatable), `--key ID_OR_PREFIX`. Without a path the bundled sample
+is read (5 rows unless `--limit` is given). The default mode inserts new VINs and skips stored
+ones; snapshot mode syncs the file's dealers to it (`shared.seed.snapshot`) and reads the whole
+file. `dealers` and `key` (an API key's id or the prefix `keys list` shows) limit a snapshot to
+those dealers, or that key's (`shared.seed.dealer_scope`).
 """
 
 from __future__ import annotations
@@ -41,8 +44,17 @@ class SeedEvent(BaseModel):
     csv_path: StrictStr | None = None
     dry_run: StrictBool = False
     mode: Literal["default", "snapshot"] = "default"
+    dealers: Annotated[list[StrictStr], Field(min_length=1)] | None = None
+    key: StrictStr | None = None
 
-    @field_validator("csv_path")
+    @field_validator("dealers")
+    @classmethod
+    def _named(cls, value: list[str] | None) -> list[str] | None:
+        if value is not None and not all(name.strip() for name in value):
+            raise ValueError("blank")
+        return value
+
+    @field_validator("csv_path", "key")
     @classmethod
     def _not_blank(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
@@ -55,6 +67,8 @@ _MESSAGES = {
     "csv_path": "csv_path must be a file path or s3://bucket/key",
     "dry_run": "dry_run must be true or false",
     "mode": "mode must be one of default, snapshot, got {value!r}",
+    "dealers": "dealers must be a list of dealer names, got {value!r}",
+    "key": "key must be an API key's id or the prefix `keys list` shows",
 }
 
 
@@ -68,6 +82,9 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
     if snapshot and limit != ALL_ROWS:
         # Part of a snapshot would retire every vehicle after the limit.
         raise SeedError("snapshot mode reads the whole file: leave limit out or give -1")
+    scoped = parsed.dealers is not None or parsed.key is not None
+    if scoped and not snapshot:
+        raise SeedError("dealers and key limit a snapshot sync: give mode snapshot")
     report = Report(source=sources.describe(location), dry_run=dry_run, limit=limit, mode=mode)
     in_lambda = get_settings().lambda_function_name is not None
     with sources.open_source(location, packaged_only=in_lambda) as stream:
@@ -75,7 +92,14 @@ def run(event: Mapping[str, Any], db: Database | None = None) -> dict[str, Any]:
         records = read_records(stream)
         database = None if dry_run else (db or get_database())
         if snapshot and database is not None:
-            sync(records=records, fields=records.fields, report=report, db=database)
+            sync(
+                records=records,
+                fields=records.fields,
+                report=report,
+                db=database,
+                dealers=None if parsed.dealers is None else tuple(parsed.dealers),
+                key=parsed.key,
+            )
         else:
             seed(records=records, report=report, db=database)
         encoding = sources.encoding(stream)
@@ -102,6 +126,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--csv-path", help="a CSV file or s3://bucket/key (default: the sample)")
     parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    parser.add_argument(
+        "--dealer",
+        action="append",
+        dest="dealers",
+        help="snapshot mode: sync only this dealer's vehicles (repeat for more)",
+    )
+    parser.add_argument(
+        "--key", help="snapshot mode: sync only the dealers of this API key (id or prefix)"
+    )
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < ALL_ROWS:
         parser.error(f"--limit must be -1 (all rows) or more, got {args.limit}")
@@ -112,6 +145,8 @@ def main(argv: list[str] | None = None) -> None:
         "csv_path": args.csv_path,
         "dry_run": args.dry_run,
         "mode": args.mode if args.mode != "default" else None,
+        "dealers": args.dealers,
+        "key": args.key,
     }
     with cli.reported("seed"):
         db = None if args.dry_run else local_database()

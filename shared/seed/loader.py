@@ -81,14 +81,23 @@ class Report:
     updated: int | None = None
     unchanged: int | None = None
     retired: int | None = None
+    # A scoped snapshot only (`shared.seed.dealer_scope`): the dealers it may touch (comparable
+    # form; None: the key given is unscoped) and the rows it refused.
+    scoped: bool = False
+    dealers: list[str] | None = None
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    refused_count: int = 0
 
     def as_dict(self) -> dict[str, Any]:
-        snapshot = {
+        snapshot: dict[str, Any] = {
             "mode": self.mode,
             "updated": self.updated,
             "unchanged": self.unchanged,
             "retired": self.retired,
         }
+        if self.scoped:
+            snapshot["dealers"] = self.dealers
+            snapshot["refused"] = {"count": self.refused_count, "rows": self.refused}
         return {
             **(snapshot if self.mode == "snapshot" else {}),
             "source": self.source,

@@ -9,6 +9,9 @@ Like the default mode, rows stream through validation into a COPY of a staging t
 comparison happens in SQL, so memory does not grow with the file. Invalid rows are staged too
 (their VIN only): a vehicle whose row could not be read is reported, never retired. A field
 whose column the file lacks keeps its stored value; a blank cell clears it.
+
+A run may be limited to some dealers (`shared.seed.dealer_scope`): rows outside them are refused
+and reported, and no vehicle of another dealer is updated or retired.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ from collections.abc import Iterable
 from shared.data.database import Database
 from shared.data.fields import Spec, names
 from shared.data.models import WRITABLE
+from shared.data.scope import within
 from shared.data.vin import normalize
+from shared.seed import dealer_scope
 from shared.seed.copy_text import copy_line, copy_text
+from shared.seed.dealer_scope import SCOPE
 from shared.seed.export import Record
 from shared.seed.loader import COPY_BATCH, MAX_LISTED, Report, validated
 
@@ -65,7 +71,8 @@ _RELISTED = "CASE WHEN v.status = 'sold' THEN 'available' ELSE v.status END"
 
 
 def update_changed(fields: frozenset[str]) -> str:
-    """The UPDATE of stored vehicles whose row differs, over the fields the file has."""
+    """The UPDATE of stored vehicles whose row differs, over the fields the file has; within the
+    run's scope (`%(scope)s`, NULL: every dealer), re-checked by the UPDATE itself."""
     synced: tuple[Spec, ...] = tuple(f for f in WRITABLE if f.name in fields and f.name != "vin")
     columns = names(synced)
     return f"""
@@ -76,6 +83,7 @@ FROM seed_vehicles AS s
 WHERE v.vin = s.vin
   AND (({names(synced, prefix="v.")}) IS DISTINCT FROM ({names(synced, prefix="s.")})
        OR v.status = 'sold')
+  AND {within(SCOPE, "v.dealer_name")}
 """
 
 
@@ -86,11 +94,17 @@ def sync(
     report: Report,
     db: Database,
     timeout_ms: int = 0,
+    dealers: tuple[str, ...] | None = None,
+    key: str | None = None,
 ) -> Report:
-    """Make the file's dealers' vehicles what the file says (see the module's docstring)."""
+    """Make the file's dealers' vehicles what the file says (see the module's docstring),
+    within `dealers` and the dealers of the API key `key` (id or prefix) when given."""
     started = time.perf_counter()
     invalid: list[Record] = []
     with db.transaction(timeout_ms=timeout_ms) as conn, conn.cursor() as cur:
+        report.scoped = dealers is not None or key is not None
+        allowed = dealer_scope.resolve(cur, dealers=dealers, key=key) if report.scoped else None
+        report.dealers = allowed
         cur.execute(CREATE_STAGING)
         with cur.copy(COPY_STAGING) as copy:
             lines: list[str] = []
@@ -104,7 +118,11 @@ def sync(
             copy.write("".join(lines))
         for statement in (INDEX_STAGING, FIRST_ROWS, INDEX_FIRST_ROWS, ANALYZE):
             cur.execute(statement)
-        cur.execute(update_changed(fields))
+        if allowed is not None:
+            report.refused_count, report.refused = dealer_scope.refuse(
+                cur, allowed=allowed, listed=MAX_LISTED
+            )
+        cur.execute(update_changed(fields), {"scope": allowed})
         report.updated = cur.rowcount
         cur.execute(INSERT_NEW)
         report.inserted = cur.rowcount
@@ -114,7 +132,7 @@ def sync(
     report.duplicate_count = repeats[0][0] if repeats else 0
     report.duplicates = [{"line": line, "vin": vin} for _, line, vin in repeats]
     report.valid -= report.duplicate_count
-    report.unchanged = report.valid - report.inserted - report.updated
+    report.unchanged = report.valid - report.refused_count - report.inserted - report.updated
     report.skipped_existing = report.updated + report.unchanged
     report.elapsed_seconds = round(time.perf_counter() - started, 3)
     return report
