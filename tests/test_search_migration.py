@@ -8,9 +8,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from functions import list_vehicles
 from shared.data.database import Database
 from shared.migrations.runner import Migrator
-from shared.ops.settings import Settings
+from shared.ops.settings import Settings, get_settings
+from shared.runtime import get_database
+from tests.fixtures.events import http_api_event, invoke
 
 BEFORE = "0005"
 ROWS = 12_001  # three batches of 5,000 and one more row
@@ -91,3 +94,22 @@ def test_down_to_before_the_search_removes_its_column_and_functions(database: Da
     assert (
         _one(database, "SELECT count(*) FROM pg_indexes WHERE indexname = 'vehicles_search'") == 1
     )
+
+
+def test_code_deployed_before_the_migration_lists_as_before_and_searches_503(
+    database: Database, monkeypatch: pytest.MonkeyPatch, empty_database_url: str
+) -> None:
+    Migrator(database).up(target=BEFORE)
+    with database.transaction() as conn:
+        conn.execute(_FILL, {"rows": 3})
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    get_settings.cache_clear()
+    get_database.cache_clear()
+    plain = invoke(list_vehicles.handler, http_api_event("GET", "/api/vehicles"))
+    assert (plain.status, plain.json()["total"]) == (200, 3)
+    for query in ("make=ford", "q=tow"):
+        searched = invoke(
+            list_vehicles.handler, http_api_event("GET", "/api/vehicles", query=query)
+        )
+        assert (searched.status, searched.json()) == (503, {"detail": "Database unavailable."})
+        assert searched.headers["retry-after"]

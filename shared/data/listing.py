@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import re
 
+from psycopg import errors
+
 from shared.data import cursor
 from shared.data.database import Database
 from shared.data.fields import json_object, names
@@ -33,6 +35,7 @@ from shared.data.search import (
     Search,
     order_by,
 )
+from shared.errors import DatabaseUnavailableError
 
 MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 
@@ -102,7 +105,12 @@ def find(
     statement, params = statement_for(
         search, page=page, page_size=page_size, position=position, count=count
     )
-    row = db.fetch_one(statement, params, retry=True)
+    try:
+        row = db.fetch_one(statement, params, retry=True)
+    except (errors.UndefinedFunction, errors.UndefinedColumn) as err:
+        # Code deployed, `migrate` not yet run (README: deploy, then migrate): the unfiltered
+        # list needs nothing new, but filters and `q` need 0006. A 503 for those few seconds.
+        raise DatabaseUnavailableError(f"the list's search needs migration 0006: {err}") from err
     if row is None:  # the counter row is created by migration 0002 and never deleted
         raise RuntimeError("vehicle_count has no row")
     body, last = str(row[0]), row[1]
