@@ -33,11 +33,12 @@ END;
 CREATE FUNCTION vehicle_search_words(folded text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN to_tsvector(
     'simple'::regconfig,
-    translate(folded, '-/', '  ') || ' ' || coalesce(
+    CASE WHEN strpos(folded, '-') = 0 AND strpos(folded, '/') = 0 THEN folded  -- the regex: 20 us
+    ELSE translate(folded, '-/', '  ') || ' ' || coalesce(
         (SELECT string_agg(translate(word[1], '-/', ''), ' ')
          FROM regexp_matches(folded, '(\w+(?:[-/]\w+)+)', 'g') AS word),
         ''
-    )
+    ) END
 );
 
 CREATE FUNCTION vehicle_search_vector(
@@ -53,6 +54,14 @@ ALTER TABLE vehicles ADD COLUMN search_document tsvector;
 CREATE FUNCTION vehicles_search_document() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+    -- UPDATE OF fires when a searched column is in the SET list, changed or not (a PATCH, a
+    -- synced row): the document is about 100 us of work a row, done only when it changes.
+    IF TG_OP = 'UPDATE' AND OLD.search_document IS NOT NULL
+       AND (NEW.make, NEW.model, NEW."trim", NEW.description, NEW.stock_number, NEW.vin)
+           IS NOT DISTINCT FROM
+           (OLD.make, OLD.model, OLD."trim", OLD.description, OLD.stock_number, OLD.vin) THEN
+        RETURN NEW;
+    END IF;
     NEW.search_document := vehicle_search_vector(
         NEW.make, NEW.model, NEW."trim", NEW.description, NEW.stock_number, NEW.vin
     );
