@@ -19,8 +19,9 @@ from psycopg import ClientCursor
 
 from bench import auth, peers
 from bench.stats import Row, Sample, interleaved, per_call_us, ratio_row
-from shared.data import credentials, vehicles
+from shared.data import credentials, listing, vehicles
 from shared.data.models import VehicleCreate
+from shared.data.search import Search
 from shared.dev.events import LambdaContext, http_api_event
 from shared.dev.factories import make_vin, new_vehicle
 from shared.ops.settings import get_settings
@@ -115,13 +116,16 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
     result += _route_rows("GET /api/vehicles/{vin}", samples, label)
 
     page = http_api_event("GET", "/api/vehicles", query="page=1&page_size=10")
-    params = {"page": 1, "page_size": 10, "offset": 0}
+    # The statement the list runs for page 1 (shared.data.listing), as raw psycopg would run it.
+    list_sql, params = listing.statement_for(
+        Search(), page=1, page_size=10, position=None, count="estimated"
+    )
     samples = interleaved(
         {
             "ours": _invoke(list_vehicles.handler, page, 200),
             PEER: _invoke(fastapi, page, 200),
             "Powertools peer": _invoke(powertools, page, 200),
-            "raw psycopg": lambda: raw(vehicles.LIST_PAGE, params),
+            "raw psycopg": lambda: raw(list_sql, params),
         },
         per_loop=calls,
         repeats=repeats,

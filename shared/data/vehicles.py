@@ -12,10 +12,8 @@ from typing import NamedTuple
 from shared.data import credentials, scope
 from shared.data.database import Database
 from shared.data.fields import json_object, names
-from shared.data.models import FIELDS, LISTED, WRITABLE, VehicleCreate
+from shared.data.models import FIELDS, WRITABLE, VehicleCreate
 from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
-
-MAX_OFFSET = 2**63 - 1  # bigint: a page far past the end is simply empty, never an error
 
 # The strong ETag of a row: its creation (so a VIN deleted and created again never repeats an
 # old ETag) and its change count (so two changes in one microsecond still give two ETags).
@@ -30,25 +28,6 @@ VEHICLE_JSON = f"{json_object(FIELDS)}::text"
 # The page's VINs are found first from the index alone (an index-only scan skips `offset` index
 # entries without visiting the table), then only those rows are read: at a million rows, page
 # 50,000 took 31 ms this way against 173 ms reading every skipped row.
-LIST_PAGE = f"""
-SELECT json_build_object(
-    'items', coalesce(
-        (SELECT json_agg({json_object(LISTED)} ORDER BY created_at DESC, vin)
-         FROM (SELECT {names(LISTED, prefix="v.")}
-               FROM (SELECT vin
-                     FROM vehicles
-                     ORDER BY created_at DESC, vin
-                     LIMIT %(page_size)s::bigint OFFSET %(offset)s::bigint) AS page
-               JOIN vehicles AS v USING (vin)) AS vehicles),
-        '[]'),
-    'total', c.total,
-    'page', %(page)s::numeric,
-    'page_size', %(page_size)s::bigint,
-    'total_pages', greatest(1, ceil(c.total / %(page_size)s::numeric))::bigint
-)::text
-FROM vehicle_count AS c
-"""
-
 GET_BY_VIN = f"SELECT {VEHICLE_JSON}, {ETAG} FROM vehicles WHERE vin = %(vin)s::text"
 
 # ON CONFLICT DO NOTHING turns a duplicate, even one inserted by a concurrent request a moment
@@ -75,16 +54,6 @@ class Versioned(NamedTuple):
 
     body: str
     etag: str
-
-
-def list_page(*, db: Database, page: int, page_size: int) -> str:
-    """The JSON of page `page` (from 1) of the inventory, newest first, with the total."""
-    offset = min((page - 1) * page_size, MAX_OFFSET)
-    params = {"page": page, "page_size": page_size, "offset": offset}
-    row = db.fetch_one(LIST_PAGE, params, retry=True)
-    if row is None:  # the counter row is created by the migration and never deleted
-        raise RuntimeError("vehicle_count has no row")
-    return str(row[0])
 
 
 def get_by_vin(*, db: Database, vin: str) -> Versioned:
