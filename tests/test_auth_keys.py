@@ -14,6 +14,7 @@ import pytest
 
 from functions import create_vehicle
 from shared.auth import access, commands, keys
+from shared.data import credentials, vehicles
 from shared.data.database import Database
 from tests.fixtures.api import new_vehicle, round_trips, stored_vins
 from tests.fixtures.auth import SigningKey, create_key, sign
@@ -215,3 +216,10 @@ def test_the_write_function_imports_no_crypto_until_a_token_arrives() -> None:
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_trusted_write_is_guarded_by_plain_true_unless_it_names_the_credential() -> None:
+    assert "credential" not in credentials.trusted(vehicles.INSERT)
+    assert "WHERE true" in credentials.trusted(vehicles.INSERT)
+    named = "SELECT (SELECT state FROM credential) WHERE " + credentials.AUTHORIZED  # noqa: S608
+    assert credentials.trusted(named).startswith("WITH credential AS (SELECT 'ok'::text AS state)")

@@ -97,8 +97,13 @@ def write_guarded(
 
 @cache
 def trusted(statement: str) -> str:
-    """`statement` run as an already authorised caller (verified JWT, or write auth off)."""
-    return _TRUSTED + statement
+    """`statement` run as an already authorised caller (verified JWT, or write auth off).
+
+    Its guard is then plainly `true`: PostgreSQL plans that in about half the time of the
+    constant `credential` CTE and its InitPlan (INSERT: 49 against 99 us, on every write). A
+    statement that names the credential elsewhere keeps the CTE."""
+    unguarded = statement.replace(AUTHORIZED, "true")
+    return unguarded if "credential" not in unguarded else _TRUSTED + statement
 
 
 @cache
