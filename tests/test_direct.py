@@ -64,6 +64,7 @@ def _with(event: Event, **changes: Any) -> Event:
 GET = "GET"
 QUERIES = ["page=2&page_size=5", "page_size=100", "page=01", "page=0", "page_size=101", "page=x"]
 QUERIES += ["page=", "page=%EF%BC%92", "other=1", "page=99999999999999999999"]
+DOWN = {"DATABASE_URL": unreachable_database_url()}
 Case = tuple[str, Callable[[], APIRouter], Callable[[], Event], dict[str, str]]
 
 
@@ -72,6 +73,11 @@ def _get(path: str, **options: Any) -> Event:
 
 
 CASES: list[Case] = [
+    ("health", routes.health_router, lambda: _get("/health"), {}),
+    ("health head", routes.health_router, lambda: http_api_event("HEAD", "/health"), {}),
+    ("health ready", routes.health_router, lambda: _get("/health/ready"), {}),
+    ("health ready down", routes.health_router, lambda: _get("/health/ready"), DOWN),
+    ("health post", routes.health_router, lambda: http_api_event("POST", "/health"), {}),
     ("vin", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}"), {}),
     ("vin any case", routes.get_router, lambda: _get(f"/api/vehicles/%20{VIN.lower()}%20"), {}),
     ("vin unknown", routes.get_router, lambda: _get(f"/api/vehicles/{make_vin(99)}"), {}),
@@ -326,6 +332,7 @@ def test_plainly_valid_requests_are_answered_without_mangum(
 
     monkeypatch.setattr(direct.DirectRoutes, "__call__", counted)
     for build, event in [
+        (routes.health_router, _get("/health")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{VIN}")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{make_vin(98)}")),
         (routes.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),
@@ -333,4 +340,4 @@ def test_plainly_valid_requests_are_answered_without_mangum(
         (routes.list_router, http_api_event(GET, "/api/vehicles", query="page=0")),
     ]:
         lambda_handler(create_app(build()))(event, LambdaContext())
-    assert direct_answers == [200, 404, 200, 201, 0]  # page=0 is FastAPI's 422
+    assert direct_answers == [200, 200, 404, 200, 201, 0]  # page=0 is FastAPI's 422

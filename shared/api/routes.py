@@ -107,6 +107,12 @@ async def create(
 # Private reads (AUTH_READ=on) always take FastAPI's path, where `security.reader` runs.
 
 
+@fast_path(liveness)
+@fast_path(readiness)
+async def _no_arguments(request: Request) -> dict[str, Any]:  # noqa: ARG001 - the FastPath shape
+    return {}
+
+
 @fast_path(vehicle_by_vin, dependencies=(security.reader,))
 async def _vin_arguments(request: Request) -> dict[str, Any] | None:
     if get_settings().auth_read:
@@ -154,7 +160,7 @@ async def _create_arguments(request: Request) -> dict[str, Any] | None:
 
 def health_router() -> APIRouter:
     """GET /health and GET /health/ready."""
-    router = APIRouter(tags=["health"])
+    router = APIRouter(tags=["health"], route_class=FastPathRoute)
     router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
     router.head("/health", include_in_schema=False)(liveness_head)
     router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
