@@ -67,12 +67,14 @@ class DirectRoutes:
         self._config = config
         routes = [*_flat(app.router.routes), None]
         self._routes: list[APIRoute] = routes[: routes.index(None)]  # type: ignore[assignment]
+        if not any(fast_path_of(route) for route in self._routes):  # PATCH, DELETE: Mangum's
+            self._routes = []
 
     def __call__(self, event: LambdaEvent) -> dict[str, Any] | None:
         """The API Gateway answer to `event`, or None: Mangum's to give."""
         v2 = event.get("version") == "2.0"
-        readable = v2 or "resource" in event  # what our Mangum handlers read, as they infer it
-        if self._app.dependency_overrides or not readable or "requestContext" not in event:
+        readable = (v2 or "resource" in event) and "requestContext" in event  # as Mangum infers
+        if not self._routes or self._app.dependency_overrides or not readable:
             return None
         scope = _scope(event, v2=v2)
         chosen = None if scope is None else self._choose(scope)
@@ -135,9 +137,9 @@ class DirectRoutes:
     def _cors(self) -> CORSMiddleware:
         """The app's CORS policy (built on first use: it reads the settings)."""
         built = cors.middleware(self._app)
-        if not isinstance(built, CORSMiddleware):
-            raise TypeError(f"CORS is {type(built).__name__}, not Starlette's")
-        return built
+        if isinstance(built, CORSMiddleware):
+            return built
+        raise TypeError(f"CORS is {type(built).__name__}, not Starlette's")
 
     def _with_cors(self, headers: list[Header], origin: str | None) -> list[Header]:
         """`headers` as Starlette's CORSMiddleware changes a simple (not preflight) answer's."""
@@ -145,11 +147,10 @@ class DirectRoutes:
         if origin is not None:
             for name, value in policy.simple_headers.items():
                 _set(headers, name, value)
-        explicit = origin is not None and (
+        if origin is not None and (
             (policy.allow_all_origins and policy.allow_credentials)
             or (not policy.allow_all_origins and policy.is_allowed_origin(origin=origin))
-        )
-        if explicit and origin is not None:
+        ):
             _set(headers, "access-control-allow-origin", origin)
         vary = [value.decode("latin-1") for name, value in headers if name == b"vary"]
         _set(headers, "vary", ", ".join([*vary, "Origin"]))
@@ -232,15 +233,14 @@ def _body_fits(headers: Iterable[Header], body: bytes) -> bool:
 
 
 def _receive(body: bytes) -> Any:
-    async def receive() -> Message:
+    async def receive() -> Message:  # the whole body at once, as Mangum's cycle gives it
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
 
 
 def _flat(routes: Iterable[BaseRoute]) -> Iterator[APIRoute | None]:
-    """The app's routes in order, through included routers; None for any other kind of route
-    (which ends the list: never passed over, what follows it is Mangum's to serve)."""
+    """The routes in order, through included routers; None for another kind (ends the list)."""
     for route in routes:
         if isinstance(route, APIRoute):
             yield route

@@ -55,7 +55,7 @@ def _route(event: LambdaEvent) -> tuple[str, str]:
 
 
 class _RestApiEvent(APIGateway):
-    """REST API (v1) events, with the body of `_body`."""
+    """REST API (v1) events, with the body of `event_body`."""
 
     @property
     def body(self) -> bytes:
