@@ -1,14 +1,22 @@
-"""Cold init: a fresh interpreter importing one function module, against the bare imports floor."""
+"""Cold init: a fresh interpreter importing one function module, against the bare imports floor;
+and, so that work put off from import to the first request is counted, import plus that first
+request, against the bare imports plus a connection and one query."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.stats import Row, Sample, ratio_row
+from shared.dev.events import http_api_event
+from shared.dev.factories import make_vin, new_vehicle
 
 PROJECT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ["health", "list_vehicles", "get_vehicle", "create_vehicle", "docs", "migrate", "seed"]
@@ -67,7 +75,84 @@ def rows(database_url: str, *, runs: int = 9, label: str = "") -> list[Row]:
                 note=f"peak RSS {rss}",
             )
         )
+    result += _init_and_first(env, runs, label)
     result.append(_first_invocation(env, runs, label))
+    return result
+
+
+# A fresh process importing the function and serving its first request, the event read from
+# argv (built here: the event builders are not the function's cost); the context as Lambda's.
+FIRST_REQUEST = """
+import json, sys
+import functions.{name} as function
+class Context:
+    function_name, aws_request_id, memory_limit_in_mb = "cold", "cold-1", 512
+    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:cold"
+answer = function.handler(json.loads(sys.argv[1]), Context())
+assert answer["statusCode"] in {statuses}, answer
+"""
+FIRST_FLOOR = f"""
+import sys
+{FLOOR}
+with psycopg.connect(sys.argv[1], autocommit=True) as conn:
+    conn.execute("SELECT 1").fetchone()
+"""
+_SERIALS = itertools.count(900_000 + os.getpid() % 1000 * 1000)
+HTTP: dict[str, tuple[Callable[[], dict[str, Any]], tuple[int, ...]]] = {
+    "health": (lambda: http_api_event("GET", "/health"), (200,)),
+    "list_vehicles": (lambda: http_api_event("GET", "/api/vehicles", query="page=1"), (200,)),
+    "get_vehicle": (lambda: http_api_event("GET", f"/api/vehicles/{make_vin(7)}"), (200, 404)),
+    "create_vehicle": (
+        lambda: http_api_event(
+            "POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(next(_SERIALS))))
+        ),
+        (201,),
+    ),
+    "docs": (lambda: http_api_event("GET", "/openapi.json"), (200,)),
+}
+
+
+def _timed(code: str, argument: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    run = [sys.executable, "-c", code, argument]
+    subprocess.run(run, capture_output=True, check=True, env=env, cwd=PROJECT)
+    return (time.perf_counter() - start) * 1e3
+
+
+def _init_and_first(env: dict[str, str], runs: int, label: str) -> list[Row]:
+    """Import plus first request of each HTTP function, interleaved with its floor (health,
+    which needs no database, against the bare imports alone)."""
+    env = {**env, "AUTH_WRITE": "off", "LOG_LEVEL": "WARNING"}  # the warm rows' POST
+    url = env["DATABASE_URL"]
+    floors: dict[str, list[float]] = {"bare": [], "query": []}
+    times: dict[str, list[float]] = {name: [] for name in HTTP}
+    for round_ in range(runs + 1):  # the first round warms the page cache and .pyc files
+        bare = _timed(FLOOR, "", env)
+        query = _timed(FIRST_FLOOR, url, env)
+        if round_:
+            floors["bare"].append(bare)
+            floors["query"].append(query)
+        for name, (event, statuses) in HTTP.items():
+            code = FIRST_REQUEST.format(name=name, statuses=set(statuses))
+            elapsed = _timed(code, json.dumps(event()), env)
+            if round_:
+                times[name].append(elapsed)
+    bare_floor = Sample(tuple(floors["bare"]), "ms")
+    query_floor = Sample(tuple(floors["query"]), "ms")
+    result = [
+        Row(f"{label}init + first request floor: bare imports + connect + query", query_floor)
+    ]
+    for name, values in times.items():
+        floor = bare_floor if name == "health" else query_floor
+        result.append(
+            ratio_row(
+                f"{label}init + first request functions.{name}",
+                Sample(tuple(values), "ms"),
+                floor,
+                at_most=MAX_RATIO,
+                note="vs bare imports" if name == "health" else "vs imports + connect + query",
+            )
+        )
     return result
 
 

@@ -71,7 +71,7 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         add_docs_pages(app, "/openapi.json")
     for router in routers:
         app.include_router(router)
-    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(405, _method_not_allowed)
     # Each middleware layer costs time on every request: only these two. The last added is the
@@ -95,7 +95,8 @@ def error_response(
     return JSONResponse({"detail": detail}, status_code, headers)
 
 
-async def _app_error(request: Request, exc: Exception) -> Response:  # noqa: PLR0911 - one per error
+async def app_error(request: Request, exc: Exception) -> Response:  # noqa: PLR0911 - one per error
+    """The answer to a domain error (`shared.errors`): the one place they become HTTP."""
     if isinstance(exc, AuthenticationError):
         return error_response(401, str(exc), {"WWW-Authenticate": _challenge(exc.error, exc)})
     if isinstance(exc, PermissionDeniedError):
@@ -213,7 +214,13 @@ class _Guard:
         try:
             await self.app(scope, limited_receive, tracked_send)
         except Exception:
-            logger.exception("%s %s failed", scope["method"], scope["path"])
+            answer = internal_error(scope["method"], scope["path"])
             if started:
                 raise
-            await error_response(500, INTERNAL)(scope, receive, send)
+            await answer(scope, receive, send)
+
+
+def internal_error(method: str, path: str) -> Response:
+    """Log the exception being handled; the client gets a JSON 500 without its details."""
+    logger.exception("%s %s failed", method, path)
+    return error_response(500, INTERNAL)

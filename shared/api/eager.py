@@ -15,11 +15,13 @@ import contextvars
 from asyncio import events
 from collections.abc import Coroutine
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from mangum import Mangum
 from mangum.protocols.http import HTTPCycle
 from mangum.types import ASGI, LambdaContext, LambdaEvent, Response
+
+T = TypeVar("T")
 
 
 class EagerMangum(Mangum):
@@ -36,20 +38,22 @@ class EagerHTTPCycle(HTTPCycle):
     """An HTTP cycle that only uses the event loop when the app actually waits."""
 
     def __call__(self, app: ASGI) -> Response:
-        loop = _loop()
-        coro = self.run(app)
-        context = contextvars.copy_context()  # as a task would: the request's own context
-        events._set_running_loop(loop)
-        try:
-            awaited = context.run(coro.send, None)
-        except StopIteration:
-            pass  # done without waiting: the common case
-        else:
-            events._set_running_loop(None)
-            loop.run_until_complete(_resume(coro, awaited, context))
-        finally:
-            events._set_running_loop(None)
+        run(self.run(app))
         return {"status": self.status, "headers": self.headers, "body": self.body}
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """`coro`'s result, driven synchronously, on the loop only from where it really waits."""
+    loop = _loop()
+    context = contextvars.copy_context()  # as a task would: the request's own context
+    events._set_running_loop(loop)
+    try:
+        awaited = context.run(coro.send, None)
+    except StopIteration as done:
+        return cast(T, done.value)  # done without waiting: the common case
+    finally:
+        events._set_running_loop(None)
+    return loop.run_until_complete(_resume(coro, awaited, context))
 
 
 @cache
@@ -58,9 +62,7 @@ def _loop() -> asyncio.AbstractEventLoop:
     return asyncio.new_event_loop()
 
 
-async def _resume(
-    coro: Coroutine[Any, Any, None], awaited: Any, context: contextvars.Context
-) -> None:
+async def _resume(coro: Coroutine[Any, Any, T], awaited: Any, context: contextvars.Context) -> T:
     """Carry on `coro` under the loop from where it yielded `awaited`, as a task would."""
     while True:
         error: BaseException | None = None
@@ -77,5 +79,5 @@ async def _resume(
                 awaited = context.run(coro.send, None)
             else:
                 awaited = context.run(coro.throw, error)
-        except StopIteration:
-            return
+        except StopIteration as done:
+            return cast(T, done.value)

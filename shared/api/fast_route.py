@@ -42,17 +42,26 @@ def fast_path(
     return register
 
 
+def fast_path_of(route: APIRoute) -> FastPath | None:
+    """The fast path `route` takes, if any: a FastPathRoute whose endpoint registered one, and
+    no dependency the fast path does not name (FastAPI runs such a route's every request)."""
+    entry = _FAST_PATHS.get(route.endpoint)
+    if not isinstance(route, FastPathRoute) or entry is None:
+        return None
+    arguments, known = entry
+    if any(dependency.call not in known for dependency in route.dependant.dependencies):
+        return None
+    return arguments
+
+
 class FastPathRoute(APIRoute):
     """An APIRoute that calls its endpoint directly when its fast path accepts the request."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         full = super().get_route_handler()
-        entry = _FAST_PATHS.get(self.endpoint)
-        if entry is None:
+        arguments = fast_path_of(self)
+        if arguments is None:
             return full
-        arguments, known = entry
-        if any(dependency.call not in known for dependency in self.dependant.dependencies):
-            return full  # a dependency the fast path would skip: FastAPI runs it every time
         endpoint: Endpoint = self.endpoint
 
         async def handle(request: Request) -> Response:

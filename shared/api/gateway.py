@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
+from fastapi import FastAPI
 from mangum.handlers import APIGateway, HTTPGateway
-from mangum.types import ASGI, LambdaConfig, LambdaContext, LambdaEvent, Scope
+from mangum.types import LambdaConfig, LambdaContext, LambdaEvent, Scope
 
+from shared.api.direct import DirectRoutes, event_body
 from shared.api.eager import EagerMangum
 from shared.ops import telemetry
 
 
-def lambda_handler(app: ASGI) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
+def lambda_handler(
+    app: FastAPI, *, direct: bool = True
+) -> Callable[[LambdaEvent, Any], dict[str, Any]]:
     """`app` as an instrumented Lambda handler for API Gateway HTTP (v2) and REST (v1) events:
-    request-scoped log keys and metrics, and one access line per request."""
+    request-scoped log keys and metrics, and one access line per request. Plainly valid
+    requests are answered from the event (`shared.api.direct`) unless `direct=False`."""
     mangum = EagerMangum(app, lifespan="off", custom_handlers=[_HttpApiEvent, _RestApiEvent])
+    answer = DirectRoutes(app, mangum.config) if direct else None
 
     @telemetry.instrument
     def handler(event: LambdaEvent, context: Any) -> dict[str, Any]:
         started = time.perf_counter()
         status = 500  # what the client gets if Mangum itself fails
         try:
-            response: dict[str, Any] = mangum(event, context)
+            response = answer(event) if answer is not None else None
+            if response is None:
+                response = mangum(event, context)
             status = response["statusCode"]
             return response
         finally:
@@ -47,21 +54,12 @@ def _route(event: LambdaEvent) -> tuple[str, str]:
     return str(method), str(event.get("resource") or "$default")
 
 
-def _body(event: LambdaEvent) -> bytes:
-    """The body as bytes. Lone surrogates in a text body (no UTF-8 can carry them) are passed on
-    for validation to refuse with a 422: Mangum's `encode()` raised, failing the invocation."""
-    body = event.get("body") or b""
-    if event.get("isBase64Encoded"):
-        return base64.b64decode(body)
-    return body.encode("utf-8", "surrogatepass") if isinstance(body, str) else bytes(body)
-
-
 class _RestApiEvent(APIGateway):
-    """REST API (v1) events, with the body of `_body`."""
+    """REST API (v1) events, with the body of `event_body`."""
 
     @property
     def body(self) -> bytes:
-        return _body(self.event)
+        return event_body(self.event)
 
 
 class _HttpApiEvent(HTTPGateway):
@@ -92,4 +90,4 @@ class _HttpApiEvent(HTTPGateway):
 
     @property
     def body(self) -> bytes:
-        return _body(self.event)
+        return event_body(self.event)

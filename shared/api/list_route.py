@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, get_origin
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from shared.api import security
@@ -61,7 +62,8 @@ async def _list_arguments(request: Request) -> dict[str, Any] | None:
             values[name] = value
     try:  # the model FastAPI validates the parameters with, in the same (lax) mode
         query = ListQuery.model_validate(values)
-    except ValidationError:  # FastAPI answers with its own 422
+        query.search()  # a minimum above its maximum: the 422 is raised on FastAPI's path
+    except (ValidationError, RequestValidationError):  # FastAPI answers with its own 422
         return None
     return {"query": query}
 

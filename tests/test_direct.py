@@ -1,0 +1,343 @@
+"""An answer given straight from the event (`shared.api.direct`) is, byte for byte, the answer
+Mangum and FastAPI give to the same event: status, headers in order, body, the access line."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pytest
+from fastapi import APIRouter
+
+from shared.api import direct, list_route, routes
+from shared.api.app import MAX_BODY_BYTES, create_app
+from shared.api.gateway import lambda_handler
+from shared.data.database import Database
+from shared.ops.settings import get_settings
+from tests.fixtures.api import insert_vehicle, make_vin, new_vehicle, unreachable_database_url
+from tests.fixtures.events import Event, LambdaContext, http_api_event, rest_api_event
+
+VIN = make_vin(3)
+JSON = {"Content-Type": "application/json"}
+# What differs from one request to the next however it is served: the moment, the duration.
+_MOMENT = re.compile(r'("(?:created_at|updated_at|timestamp)" ?: ?)"[^"]*"|"\d{16}-\d+"')
+_VARYING = ("timestamp", "duration_ms", "Latency", "DatabaseTime", "message", "cold_start", "_aws")
+
+
+def _v1(method: str, path: str, *, query: dict[str, list[str]] | None = None) -> Event:
+    event = rest_api_event(method, path)
+    event["multiValueQueryStringParameters"] = query
+    event["queryStringParameters"] = {k: v[-1] for k, v in (query or {}).items()} or None
+    return event
+
+
+def _v1_post(body: bytes, *, base64_body: bool = False, **headers: str) -> Event:
+    event = rest_api_event("POST", "/api/vehicles")
+    event["resource"] = "/api/vehicles"
+    event["headers"].update({"Content-Type": "application/json", **headers})
+    event["multiValueHeaders"]["Content-Type"] = [event["headers"]["Content-Type"]]
+    event["body"] = base64.b64encode(body).decode() if base64_body else body.decode()
+    event["isBase64Encoded"] = base64_body
+    return event
+
+
+def _post(body: Any, content_type: str = "application/json", **options: Any) -> Event:
+    text = body if isinstance(body, str | bytes) else json.dumps(body)
+    headers = {"Content-Type": content_type, **options.pop("headers", {})}
+    return http_api_event("POST", "/api/vehicles", body=text, headers=headers, **options)
+
+
+def _without(event: Event, header: str) -> Event:
+    event["headers"].pop(header, None)
+    return event
+
+
+def _with(event: Event, **changes: Any) -> Event:
+    event.update(changes)
+    return event
+
+
+GET = "GET"
+QUERIES = ["page=2&page_size=5", "page_size=100", "page=01", "page=0", "page_size=101", "page=x"]
+QUERIES += ["page=", "page=%EF%BC%92", "other=1", "page=99999999999999999999"]
+DOWN = {"DATABASE_URL": unreachable_database_url()}
+Case = tuple[str, Callable[[], APIRouter], Callable[[], Event], dict[str, str]]
+
+
+def _get(path: str, **options: Any) -> Event:
+    return http_api_event(GET, path, **options)
+
+
+CASES: list[Case] = [
+    ("health", routes.health_router, lambda: _get("/health"), {}),
+    ("health head", routes.health_router, lambda: http_api_event("HEAD", "/health"), {}),
+    ("health ready", routes.health_router, lambda: _get("/health/ready"), {}),
+    ("health ready down", routes.health_router, lambda: _get("/health/ready"), DOWN),
+    ("health post", routes.health_router, lambda: http_api_event("POST", "/health"), {}),
+    ("vin", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}"), {}),
+    ("vin any case", routes.get_router, lambda: _get(f"/api/vehicles/%20{VIN.lower()}%20"), {}),
+    ("vin unknown", routes.get_router, lambda: _get(f"/api/vehicles/{make_vin(99)}"), {}),
+    ("vin nul", routes.get_router, lambda: _get("/api/vehicles/a%00b"), {}),
+    ("vin slash", routes.get_router, lambda: _get("/api/vehicles/a%2Fb"), {}),
+    ("vin trailing slash", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}/"), {}),
+    ("vin unicode", routes.get_router, lambda: _get("/api/vehicles/%C5%BF%C3%A9"), {}),
+    (
+        "vin if-none-match *",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}", headers={"If-None-Match": "*"}),
+        {},
+    ),
+    (
+        "vin if-none-match other",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}", headers={"If-None-Match": '"1-1", W/"2-2"'}),
+        {},
+    ),
+    ("vin v1", routes.get_router, lambda: rest_api_event(GET, f"/api/vehicles/{VIN}"), {}),
+    ("vin stage", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}", stage="dev"), {}),
+    ("vin head", routes.get_router, lambda: http_api_event("HEAD", f"/api/vehicles/{VIN}"), {}),
+    ("vin post", routes.get_router, lambda: http_api_event("POST", f"/api/vehicles/{VIN}"), {}),
+    (
+        "vin no origin",
+        routes.get_router,
+        lambda: _without(http_api_event(GET, f"/api/vehicles/{VIN}"), "origin"),
+        {},
+    ),
+    (
+        "vin origin allowed",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}"),
+        {"CORS_ORIGINS": "https://a.example, https://inventory.example.com"},
+    ),
+    (
+        "vin origin refused",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}"),
+        {"CORS_ORIGINS": "https://a.example"},
+    ),
+    (
+        "vin v1 origin allowed",
+        routes.get_router,
+        lambda: rest_api_event(GET, f"/api/vehicles/{VIN}"),
+        {"CORS_ORIGINS": "https://inventory.example.com"},
+    ),
+    (
+        "vin preflight",
+        routes.get_router,
+        lambda: http_api_event(
+            "OPTIONS", f"/api/vehicles/{VIN}", headers={"Access-Control-Request-Method": "GET"}
+        ),
+        {},
+    ),
+    (
+        "vin cookies",
+        routes.get_router,
+        lambda: _with(http_api_event(GET, f"/api/vehicles/{VIN}"), cookies=["a=1", "b=2"]),
+        {},
+    ),
+    ("vin auth read", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}"), {"AUTH_READ": "on"}),
+    (
+        "vin body too long",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}", headers={"Content-Length": str(MAX_BODY_BYTES + 1)}),
+        {},
+    ),
+    (
+        "vin database down",
+        routes.get_router,
+        lambda: _get(f"/api/vehicles/{VIN}"),
+        {"DATABASE_URL": unreachable_database_url()},
+    ),
+    ("vin unknown path", routes.get_router, lambda: _get("/api/other"), {}),
+    ("list", list_route.list_router, lambda: _get("/api/vehicles"), {}),
+    ("list slash", list_route.list_router, lambda: _get("/api/vehicles/"), {}),
+    (
+        "list stage",
+        list_route.list_router,
+        lambda: _get("/api/vehicles", query="page=2&page_size=5", stage="dev"),
+        {},
+    ),
+    (
+        "list v1",
+        list_route.list_router,
+        lambda: _v1(GET, "/api/vehicles", query={"page": ["2"], "page_size": ["3"]}),
+        {},
+    ),
+    (
+        "list v1 repeated",
+        list_route.list_router,
+        lambda: _v1(GET, "/api/vehicles", query={"page": ["1", "2"]}),
+        {},
+    ),
+    *[
+        (f"list {query}", list_route.list_router, partial(_get, "/api/vehicles", query=query), {})
+        for query in QUERIES
+    ],
+    ("post", routes.create_router, lambda: _post(new_vehicle(vin=make_vin(500))), {}),
+    ("post taken", routes.create_router, lambda: _post(new_vehicle(vin=VIN)), {}),
+    (
+        "post charset",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(501)), "application/json; charset=utf-8"),
+        {},
+    ),
+    (
+        "post +json",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(502)), "application/vnd.api+json"),
+        {},
+    ),
+    (
+        "post text",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(503)), "text/plain"),
+        {},
+    ),
+    ("post bad vin", routes.create_router, lambda: _post(new_vehicle(vin="short")), {}),
+    ("post malformed", routes.create_router, lambda: _post("{not json"), {}),
+    ("post empty", routes.create_router, lambda: _post(""), {}),
+    ("post lone surrogate", routes.create_router, lambda: _post('{"vin": "\\ud800"}'), {}),
+    (
+        "post base64",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(504)), base64_body=True),
+        {},
+    ),
+    (
+        "post base64 latin-1",
+        routes.create_router,
+        lambda: _post(
+            json.dumps(new_vehicle(vin=make_vin(505), make="Citroën")).encode("latin-1"),
+            base64_body=True,
+        ),
+        {},
+    ),
+    (
+        "post v1",
+        routes.create_router,
+        lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(506))).encode()),
+        {},
+    ),
+    (
+        "post v1 base64",
+        routes.create_router,
+        lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(507))).encode(), base64_body=True),
+        {},
+    ),
+    (
+        "post length differs",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(508)), headers={"Content-Length": "5"}),
+        {},
+    ),
+    ("post too large", routes.create_router, lambda: _post({"vin": "x" * MAX_BODY_BYTES}), {}),
+    (
+        "post auth missing",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(509))),
+        {"AUTH_WRITE": "on"},
+    ),
+    (
+        "post auth unknown key",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(510)), headers={"X-API-Key": "vik_nope"}),
+        {"AUTH_WRITE": "on"},
+    ),
+    (
+        "post auth bad prefix",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(511)), headers={"X-API-Key": "nope"}),
+        {"AUTH_WRITE": "on"},
+    ),
+    (
+        "post auth both",
+        routes.create_router,
+        lambda: _post(
+            new_vehicle(vin=make_vin(512)),
+            headers={"X-API-Key": "vik_a", "Authorization": "Bearer b"},
+        ),
+        {"AUTH_WRITE": "on"},
+    ),
+    (
+        "post database down",
+        routes.create_router,
+        lambda: _post(new_vehicle(vin=make_vin(513))),
+        {"DATABASE_URL": unreachable_database_url()},
+    ),
+    (
+        "post preflight",
+        routes.create_router,
+        lambda: http_api_event(
+            "OPTIONS", "/api/vehicles", headers={"Access-Control-Request-Method": "POST"}
+        ),
+        {},
+    ),
+    ("post get", routes.create_router, lambda: _get("/api/vehicles"), {}),
+]
+
+
+def _served(handler: Any, event: Event, capsys: pytest.CaptureFixture[str]) -> tuple[Any, ...]:
+    """The answer with what varies per request masked, and the lines the request logged."""
+    capsys.readouterr()
+    answer = handler(json.loads(json.dumps(event)), LambdaContext())
+    lines = []
+    for line in capsys.readouterr().out.splitlines():
+        record = json.loads(line)
+        if "ColdStart" in record:  # the first invocation of the process only
+            continue
+        if "exception" in record:  # the same error, raised through other frames
+            record["exception"] = record["exception"].splitlines()[-1]
+            trace = record.pop("stack_trace")
+            record["raised"] = (trace["type"], trace["value"])
+        lines.append({k: v for k, v in record.items() if k not in _VARYING})
+    headers = [(k, _MOMENT.sub(r"\1", v)) for k, v in (answer.get("headers") or {}).items()]
+    body = _MOMENT.sub(r"\1", answer.get("body", ""))
+    rest = {k: v for k, v in answer.items() if k not in ("headers", "body")}
+    return rest, headers, body, lines
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case[0] for case in CASES])
+def test_a_direct_answer_is_the_answer_mangum_and_fastapi_give(
+    app_env: pytest.MonkeyPatch, db: Database, capsys: pytest.CaptureFixture[str], case: Case
+) -> None:
+    _, build, make_event, env = case
+    insert_vehicle(db, vin=VIN)
+    for name, value in env.items():
+        app_env.setenv(name, value)
+    get_settings.cache_clear()
+    event = make_event()
+    app = create_app(build())
+    fast = _served(lambda_handler(app), event, capsys)
+    with db.transaction() as conn:  # the second must find the table as the first did
+        conn.execute("DELETE FROM vehicles WHERE vin <> %s", [VIN])
+    plain = _served(lambda_handler(app, direct=False), event, capsys)
+    assert fast == plain
+
+
+def test_plainly_valid_requests_are_answered_without_mangum(
+    app_env: pytest.MonkeyPatch, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    insert_vehicle(db, vin=VIN)
+    direct_answers: list[int] = []
+    answer = direct.DirectRoutes.__call__
+
+    def counted(self: direct.DirectRoutes, event: Event) -> Any:
+        result = answer(self, event)
+        direct_answers.append(0 if result is None else result["statusCode"])
+        return result
+
+    monkeypatch.setattr(direct.DirectRoutes, "__call__", counted)
+    for build, event in [
+        (routes.health_router, _get("/health")),
+        (routes.get_router, http_api_event(GET, f"/api/vehicles/{VIN}")),
+        (routes.get_router, http_api_event(GET, f"/api/vehicles/{make_vin(98)}")),
+        (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),
+        (routes.create_router, _post(new_vehicle(vin=make_vin(600)))),
+        (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=0")),
+    ]:
+        lambda_handler(create_app(build()))(event, LambdaContext())
+    assert direct_answers == [200, 200, 404, 200, 201, 0]  # page=0 is FastAPI's 422
