@@ -8,6 +8,7 @@ in one worker, so its module fixtures (packages, builds, servers) are made once.
 from __future__ import annotations
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 
 pytest_plugins = [
     "tests.fixtures.db",
@@ -37,6 +38,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         # the function's node id; xdist schedules by node id and would run one in seven.
         module, _, name = item.nodeid.rpartition("::")
         if name != item.name and item.name.startswith(f"{name}["):
-            item._nodeid = f"{module}::{item.name}"  # type: ignore[attr-defined]
+            item._id = coerce_node_id(f"{module}::{item.name}")
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
