@@ -38,10 +38,15 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 install: $(INSTALLED) $(NODE_INSTALLED) ## create .venv and node_modules from the pinned files
 
+# Under a lock: `make test` installs it alongside the rest while the SAM tests may ask for it.
 $(SAM_INSTALLED): requirements-sam.txt
-	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
-	@touch $@
+	@mkdir -p $(SAM_VENV) && exec 9>$(SAM_VENV).lock && flock 9 && \
+	if [ ! $@ -nt requirements-sam.txt ]; then \
+		echo "creating $(SAM_VENV) from requirements-sam.txt" && \
+		$(PYTHON) -m venv $(SAM_VENV) && \
+		$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt && \
+		touch $@; \
+	fi
 
 sam-install: $(SAM_INSTALLED) ## create .venv-sam with the AWS SAM CLI (not needed by dev or deploy)
 
@@ -65,7 +70,10 @@ dev: install ## migrate and seed the embedded database, serve the API on http://
 		echo "  $$key";; esac; \
 	wait $$server
 
-test: install lint typecheck pytest ## everything CI runs: lint, types, the whole test suite
+# All at once: the three installs (pip and npm wait on the network), then ruff and mypy beside
+# pytest, which runs on every core; .venv-sam (the SAM tests) is installed meanwhile.
+test: ## everything CI runs: lint, types, the whole test suite
+	@$(MAKE) --no-print-directory -j4 -Oline lint typecheck pytest $(SAM_INSTALLED)
 
 lint: $(INSTALLED) ## ruff check and format check
 	$(BIN)/ruff check .
@@ -78,8 +86,10 @@ fmt: $(INSTALLED) ## format and fix what ruff can
 typecheck: $(INSTALLED) ## mypy --strict over functions/ shared/ tests/
 	$(BIN)/mypy
 
-pytest: install ## the test suite against real PostgreSQL
-	$(BIN)/pytest
+# Workers for pytest-xdist (auto: one per core); a module's tests stay in one worker.
+PYTEST_WORKERS ?= auto
+pytest: install ## the test suite against real PostgreSQL, on PYTEST_WORKERS processes
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 migrate: $(INSTALLED) ## apply pending migrations (ARGS="status", "down --steps 1", "create add_color")
 	$(BIN)/python -m shared.migrations $(or $(ARGS),up)
@@ -145,5 +155,5 @@ db-stop: $(INSTALLED) ## stop the embedded development PostgreSQL (data is kept)
 
 clean: ## remove the virtualenv, node_modules, caches and the embedded databases
 	-$(BIN)/python -m shared.dev.postgres stop
-	rm -rf $(VENV) $(SAM_VENV) $(RUNTIME_VENV) node_modules .serverless .aws-sam .pgdata .pytest_cache \
+	rm -rf $(VENV) $(SAM_VENV) $(SAM_VENV).lock $(RUNTIME_VENV) node_modules .serverless .aws-sam .pgdata .pytest_cache \
 		.mypy_cache .ruff_cache
