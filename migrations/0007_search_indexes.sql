@@ -59,6 +59,11 @@ CREATE INDEX CONCURRENTLY vehicles_model_lower ON vehicles (lower(model)) INCLUD
 -- vehicles: a few thousand rows, a few hundred, among a million)
 DROP INDEX CONCURRENTLY IF EXISTS vehicles_dealer_lower;
 CREATE INDEX CONCURRENTLY vehicles_dealer_lower ON vehicles (lower(dealer_name), status);
+-- ... and that lot newest (or oldest) first, by keyset: without it the list walked the whole
+-- inventory's newest-first index, keeping 1 row in 400 (13 ms at a million rows; now 2-4 ms)
+DROP INDEX CONCURRENTLY IF EXISTS vehicles_dealer_newest;
+CREATE INDEX CONCURRENTLY vehicles_dealer_newest
+    ON vehicles (lower(dealer_name), created_at DESC, vin);
 
 -- q: words, phrases ("F-150"), and VIN or stock-number prefixes
 DROP INDEX CONCURRENTLY IF EXISTS vehicles_search;
@@ -79,6 +84,7 @@ ANALYZE vehicles;
 DROP STATISTICS IF EXISTS vehicles_condition;
 DROP STATISTICS IF EXISTS vehicles_make_model;
 DROP INDEX IF EXISTS vehicles_search;
+DROP INDEX IF EXISTS vehicles_dealer_newest;
 DROP INDEX IF EXISTS vehicles_dealer_lower;
 DROP INDEX IF EXISTS vehicles_model_lower;
 DROP INDEX IF EXISTS vehicles_make_lower;
