@@ -100,22 +100,20 @@ def _scan(node: dict[str, Any]) -> str:
 
 def _mix(db: Database, repeats: int) -> list[Row]:
     result: list[Row] = []
-    medians: list[float] = []
     every: list[float] = []
     for query, meaning in MIX:
         call = _call(query)
         sample = _timed(call, repeats)
         body = call()
-        medians.append(sample.median)
         every += sample.values
         note = f"{meaning}; {_plan(db, query)}; total {body['total']} ({body['count']})"
-        result.append(Row(f"search: {query}", sample, target="< 100 ms",
-                          passed=sample.median < 100, note=note))  # fmt: skip
+        result.append(Row(f"search: {query}", sample, target="every call < 100 ms",
+                          passed=max(sample.values) < 100, note=note))  # fmt: skip
     p95 = statistics.quantiles(every, n=20)[-1]
     result.append(Row(f"search mix of {len(MIX)}: p95 of every call", Sample((p95,), "ms"),
                       target="< 15 ms", passed=p95 < 15))  # fmt: skip
-    result.append(Row("search mix: slowest median", Sample((max(medians),), "ms"),
-                      target="< 100 ms", passed=max(medians) < 100))  # fmt: skip
+    result.append(Row("search mix: slowest call", Sample((max(every),), "ms"),
+                      target="< 100 ms", passed=max(every) < 100))  # fmt: skip
     return result
 
 

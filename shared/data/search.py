@@ -2,7 +2,7 @@
 
 One statement per request, composed from the constant fragments below; every value is a bound
 parameter. A fragment names its parameters `{name}::type`: rendered `%(name)s::type` for the
-statement, and `%N$L::type` for the text that `vehicle_count_estimate` (migration 0010) hands to
+statement, and `%N$L::type` for the text that `vehicle_count_estimate` (migration 0006) hands to
 EXPLAIN, where `format()` quotes the bound values as literals inside the database.
 """
 
@@ -31,7 +31,7 @@ _TIMESTAMP_TEXT = """to_char(sort_key AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:
 @dataclass(frozen=True, slots=True)
 class Sort:
     """An order: its key expression (NULL replaced by a value outside the column's range, as in
-    the indexes of migration 0011) and directions. Ties go by VIN, in the direction that makes
+    the indexes of migration 0007) and directions. Ties go by VIN, in the direction that makes
     each sort the exact reverse of its opposite, so one index serves both."""
 
     key: str
@@ -113,11 +113,9 @@ class Search:
 
     def fragments(self) -> tuple[list[str], dict[str, object]]:
         """The WHERE fragments of this search and the parameters they name."""
-        parts: list[tuple[str, dict[str, object]]] = []
-        if self.makes:
-            parts.append(_any_of("make", self.makes))
-        if self.models:
-            parts.append(_any_of("model", self.models))
+        named = [_any_of(column, values) for column, values in
+                 (("make", self.makes), ("model", self.models)) if values]  # fmt: skip
+        parts: list[tuple[str, dict[str, object]]] = list(named)
         if self.year_min is not None or self.year_max is not None:
             low, high = self.year_min or 1, self.year_max or 2**31 - 1
             parts.append((f"{_YEAR} BETWEEN {{year_min}}::integer AND {{year_max}}::integer",
@@ -139,7 +137,7 @@ class Search:
                 ("lower(condition) = lower({condition}::text)", {"condition": self.condition})
             )
         if self.q:
-            parts.append(_text_search(self.q))
+            parts.append(_text_search(self.q, implied=[names for _, names in named]))
         params = {k: v for _, p in parts for k, v in p.items()}
         return [fragment for fragment, _ in parts], params
 
@@ -157,7 +155,7 @@ class Position:
 PLACEHOLDER = re.compile(r"\{(\w+)\}::([a-z]+(?:\[\])?)")
 
 
-def _text_search(q: str) -> tuple[str, dict[str, object]]:
+def _text_search(q: str, *, implied: list[dict[str, object]]) -> tuple[str, dict[str, object]]:
     # A word with hyphens or slashes inside is looked up whole, as the document also holds it
     # ("F-150" and "F150": f150), except inside a "quoted phrase", where it is split as in the
     # document's running text (f, 150). A hyphen before a word stays websearch's "not".
@@ -165,12 +163,38 @@ def _text_search(q: str) -> tuple[str, dict[str, object]]:
     words = '"'.join(
         _INNER_HYPHEN.sub(" " if inside % 2 else "", part) for inside, part in enumerate(parts)
     )
+    params: dict[str, object] = {"q": words}
+    query = _WORDS
     if _CODE.fullmatch(q) and len(q) >= 3:
         # `4xe` as a word, or `1HGCM8`/`AB-12` as the start of a VIN or stock number.
-        prefix = q.lower().replace("-", "") + ":*"
+        params["prefix"] = q.lower().replace("-", "") + ":*"
         query = f"({_WORDS} || to_tsquery('simple', {{prefix}}::text))"
-        return f"{_DOCUMENT} @@ {query}", {"q": words, "prefix": prefix}
-    return f"{_DOCUMENT} @@ {_WORDS}", {"q": words}
+    also = [_implied(names) for names in implied]
+    if also:
+        # Never added to a query of no words ('!!!'): '' && 'bmw' would be 'bmw', every BMW.
+        narrowed = " && ".join([query, *also])
+        query = f"CASE WHEN numnode({query}) = 0 THEN {query} ELSE {narrowed} END"
+    return f"{_DOCUMENT} @@ {query}", params | {k: v for p in implied for k, v in p.items()}
+
+
+# The `make` and `model` filters' words, added to `q`'s words (`_text_search`). Every row of
+# make X has X's words in its document (0006 builds it from make, model, ... joined by spaces),
+# so the answer is the same; but the GIN index then intersects them too. Words that always go
+# together ("panoramic sunroof": 125,000 rows of a million) otherwise hand the make's index a
+# 125,000-row bitmap to intersect: 40 ms, twice with the count (docs/performance.md). Only for
+# values of plain letters and digits once folded as the document folds them (hyphens and
+# slashes are spaces there): the parser reads those words the same alone and within the
+# document, where other characters can join what follows (`<b x` and a later `>` are one
+# markup tag, no words). Any other value adds nothing (''), nor does a list holding one.
+# tests/test_search_implied.py pins both.
+_SAFE_WORDS = "'^[a-z0-9]+( +[a-z0-9]+)*$'"
+
+
+def _implied(names: dict[str, object]) -> str:
+    folded = [f"translate(vehicle_search_fold({{{name}}}::text), '-/', '  ')" for name in names]
+    safe = " AND ".join(f"{text} ~ {_SAFE_WORDS}" for text in folded)
+    either = " || ".join(f"plainto_tsquery('simple', {text})" for text in folded)
+    return f"(CASE WHEN {safe} THEN {either} ELSE ''::tsquery END)"
 
 
 def _any_of(column: str, values: tuple[str, ...]) -> tuple[str, dict[str, object]]:
