@@ -2,7 +2,7 @@
 
 from shared.api.app import create_app
 from shared.api.gateway import lambda_handler
-from shared.api.lifecycle import update_router
+from shared.api.update_route import update_router
 
 app = create_app(update_router())
 handler = lambda_handler(app)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from shared.api import direct, list_route, routes
+from shared.api import direct, health, list_route, routes
 from shared.api.app import MAX_BODY_BYTES, create_app
 from shared.api.gateway import lambda_handler
 from shared.data.database import Database
@@ -73,11 +73,11 @@ def _get(path: str, **options: Any) -> Event:
 
 
 CASES: list[Case] = [
-    ("health", routes.health_router, lambda: _get("/health"), {}),
-    ("health head", routes.health_router, lambda: http_api_event("HEAD", "/health"), {}),
-    ("health ready", routes.health_router, lambda: _get("/health/ready"), {}),
-    ("health ready down", routes.health_router, lambda: _get("/health/ready"), DOWN),
-    ("health post", routes.health_router, lambda: http_api_event("POST", "/health"), {}),
+    ("health", health.health_router, lambda: _get("/health"), {}),
+    ("health head", health.health_router, lambda: http_api_event("HEAD", "/health"), {}),
+    ("health ready", health.health_router, lambda: _get("/health/ready"), {}),
+    ("health ready down", health.health_router, lambda: _get("/health/ready"), DOWN),
+    ("health post", health.health_router, lambda: http_api_event("POST", "/health"), {}),
     ("vin", routes.get_router, lambda: _get(f"/api/vehicles/{VIN}"), {}),
     ("vin any case", routes.get_router, lambda: _get(f"/api/vehicles/%20{VIN.lower()}%20"), {}),
     ("vin unknown", routes.get_router, lambda: _get(f"/api/vehicles/{make_vin(99)}"), {}),
@@ -332,7 +332,7 @@ def test_plainly_valid_requests_are_answered_without_mangum(
 
     monkeypatch.setattr(direct.DirectRoutes, "__call__", counted)
     for build, event in [
-        (routes.health_router, _get("/health")),
+        (health.health_router, _get("/health")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{VIN}")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{make_vin(98)}")),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),

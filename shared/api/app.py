@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.api import cors
+from shared.api import compat, cors
 from shared.api.docs_pages import add_docs_pages
 from shared.errors import (
     AppError,
@@ -35,6 +35,9 @@ from shared.errors import (
 )
 
 logger = logging.getLogger(__name__)
+# Every router module imports this one before it builds a route: FastAPI's pydantic.v1 check
+# from then on imports nothing (shared.api.compat).
+compat.install()
 
 JSON = "application/json"
 MAX_BODY_BYTES = 1024 * 1024

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.api.app import INTERNAL, JSON, TOO_LARGE, UNAVAILABLE
-from shared.api.schemas import ErrorDetail
+
+
+class ErrorDetail(BaseModel):
+    """Every error a client sees has this shape (422 uses FastAPI's list of field errors)."""
+
+    model_config = ConfigDict(defer_build=True)  # it only describes the answers in OpenAPI
+
+    detail: str
+
 
 _EXAMPLES: dict[int, tuple[str, str]] = {
     400: ("Malformed JSON", "Malformed JSON: Expecting value (at character 0)."),

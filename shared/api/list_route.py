@@ -15,10 +15,10 @@ from pydantic import ValidationError
 
 from shared.api import security
 from shared.api.app import JSON, json_response
-from shared.api.documented import error_responses
+from shared.api.documented import ErrorDetail, error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.query import ListQuery
-from shared.api.schemas import ErrorDetail, VehiclePage
+from shared.api.schemas import VehiclePage
 from shared.data import cursor, listing
 from shared.ops.settings import get_settings
 from shared.runtime import get_database

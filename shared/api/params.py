@@ -1,11 +1,11 @@
-"""What the vehicle routes share: the VIN path parameter, the ETag header's description, and the
-JSON content-type check of writes."""
+"""What the vehicle routes share: the VIN path parameter, the ETag and If-Match headers'
+descriptions, and the JSON content-type check of writes."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Path, Request
+from fastapi import Header, Path, Request
 from starlette.exceptions import HTTPException
 
 from shared.api.app import JSON
@@ -16,6 +16,9 @@ ETAG_HEADER = {
 }
 
 VinPath = Annotated[str, Path(description="any letter case, spaces around it ignored")]
+IF_MATCH = Header(
+    description="change only if the vehicle's ETag is one of these (else 412); `*` or none: always"
+)
 
 
 async def require_json(request: Request) -> None:

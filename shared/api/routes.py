@@ -1,4 +1,5 @@
-"""The endpoints, one router factory each: a function mounts its own, the docs function all.
+"""GET /api/vehicles/{vin} and POST /api/vehicles, one router factory each, and `all_routers`
+for the docs function (health, the list, PATCH and DELETE have modules of their own).
 
 Routers are built by functions, not at import, so a function's cold start builds only its own
 (FastAPI does real work per route: parameter and response models, OpenAPI metadata).
@@ -19,22 +20,17 @@ from pydantic import ValidationError
 
 from shared.api import conditional, security
 from shared.api.app import JSON, json_response
-from shared.api.documented import error_responses
+from shared.api.documented import ErrorDetail, error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
-from shared.api.list_route import list_router
 from shared.api.params import ETAG_HEADER, VinPath, media_type, require_json
-from shared.api.schemas import HealthStatus
 from shared.auth import access
 from shared.auth.access import Caller
-from shared.data import readiness as readiness_check
 from shared.data import vehicles
 from shared.data import vin as vins
-from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate
+from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehicleSummary
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
 
-_OK = b'{"status":"ok"}'
-_READY = b'{"status":"ready"}'
 _LOCATION = {
     "description": "where the new vehicle can be read",
     "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
@@ -48,23 +44,6 @@ _READ_IT = {
         "description": "the `vin` of the answer is the path parameter of `Location`",
     }
 }
-
-
-async def liveness() -> Response:
-    """The function runs; the database is not touched."""
-    return Response(_OK, media_type=JSON)
-
-
-async def liveness_head() -> Response:
-    """HEAD /health: the same answer without a body (load balancers and uptime checks)."""
-    return Response(status_code=200, media_type=JSON)
-
-
-async def readiness() -> Response:
-    """The vehicles can be read now (`{"status": "ready"}`), or 503 `Database unavailable.`:
-    the database is unreachable, not migrated, or the table is locked (a migration waiting)."""
-    readiness_check.check(db=get_database())
-    return Response(_READY, media_type=JSON)
 
 
 async def vehicle_by_vin(
@@ -101,12 +80,6 @@ async def create(
 # Private reads (AUTH_READ=on) always take FastAPI's path, where `security.reader` runs.
 
 
-@fast_path(liveness)
-@fast_path(readiness)
-async def _no_arguments(request: Request) -> dict[str, Any]:  # noqa: ARG001 - the FastPath shape
-    return {}
-
-
 @fast_path(vehicle_by_vin, dependencies=(security.reader,))
 async def _vin_arguments(request: Request) -> dict[str, Any] | None:
     if get_settings().auth_read:
@@ -132,17 +105,6 @@ async def _create_arguments(request: Request) -> dict[str, Any] | None:
         get_settings(), authorization=headers.get("authorization"), api_key=headers.get("x-api-key")
     )
     return {"vehicle": vehicle, "request": request, "caller": caller}
-
-
-def health_router() -> APIRouter:
-    """GET /health and GET /health/ready."""
-    router = APIRouter(tags=["health"], route_class=FastPathRoute)
-    router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
-    router.head("/health", include_in_schema=False)(liveness_head)
-    router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(
-        readiness
-    )
-    return router
 
 
 def get_router() -> APIRouter:
@@ -181,10 +143,15 @@ def create_router() -> APIRouter:
 
 def all_routers() -> list[APIRouter]:
     """All of them, for the docs function (and local development)."""
-    # Imported here: PATCH builds its own model at import, which no other function needs.
-    from shared.api.lifecycle import delete_router, update_router  # noqa: PLC0415
+    # Imported here: a function mounting one of these needs none of the others (PATCH builds
+    # its own model, the list its query's; health needs no vehicle model at all).
+    from shared.api.health import HealthStatus, health_router  # noqa: PLC0415
+    from shared.api.lifecycle import delete_router  # noqa: PLC0415
+    from shared.api.list_route import list_router  # noqa: PLC0415
+    from shared.api.schemas import VehiclePage  # noqa: PLC0415
+    from shared.api.update_route import update_router  # noqa: PLC0415
 
-    return [
+    routers = [
         health_router(),
         list_router(),
         get_router(),
@@ -192,3 +159,8 @@ def all_routers() -> list[APIRouter]:
         update_router(),
         delete_router(),
     ]
+    # The answers' models only describe them (`defer_build`): the docs function, whose document
+    # shows them all, builds them now rather than on its first /openapi.json.
+    for model in (VehicleSummary, Vehicle, VehiclePage, ErrorDetail, HealthStatus):
+        model.model_rebuild()
+    return routers

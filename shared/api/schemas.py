@@ -1,16 +1,23 @@
-"""The API's own answer schemas (the vehicle's are derived in `shared.data.models`)."""
+"""The list's answer schema (the vehicle's are derived in `shared.data.models`; errors' and health's
+are beside their routes, in `shared.api.documented` and `shared.api.health`)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.data.models import VehicleSummary
+
+# Answers are JSON rendered by PostgreSQL, never validated: these models only describe them in
+# the OpenAPI document, so their validators are built by /openapi.json, if ever.
+_DESCRIPTION = ConfigDict(defer_build=True)
 
 
 class VehiclePage(BaseModel):
     """One page of the list, in the order of `sort` (newest first by default)."""
+
+    model_config = _DESCRIPTION
 
     # VehicleSummary is built from the field declaration at import: a value, not a static class.
     items: list[VehicleSummary]  # type: ignore[valid-type]
@@ -26,15 +33,3 @@ class VehiclePage(BaseModel):
         description="pass as `cursor`, with the same filters and sort, for the next page; "
         "null on the last page"
     )
-
-
-class ErrorDetail(BaseModel):
-    """Every error a client sees has this shape (422 uses FastAPI's list of field errors)."""
-
-    detail: str
-
-
-class HealthStatus(BaseModel):
-    """The answer of the health checks."""
-
-    status: str = Field(examples=["ok"])

@@ -35,11 +35,16 @@ from shared.ops.settings import get_settings
 
 EXAMPLE_VIN = "1HGCM82633A004352"
 LAST_SHORT_VIN_YEAR = 1980  # 17-character VINs are mandatory from model year 1981
+# Models read only for their fields (the SQL, the seed's columns) or for the OpenAPI document:
+# nothing validates with them, so their validators are built if ever used (by /openapi.json).
+_DECLARATION = ConfigDict(defer_build=True)
 
 
 class VehicleCreate(BaseModel):
     """A vehicle as `POST /api/vehicles` and the seed receive it; unknown fields are ignored."""
 
+    # Not deferred like the declarations below: POST's body field would then be built after
+    # FastAPI's own silencing of a pydantic warning (UnsupportedFieldAttributeWarning).
     model_config = ConfigDict(
         extra="ignore",
         json_schema_extra={
@@ -150,6 +155,8 @@ UPDATED_AT_JSON = CREATED_AT_JSON.replace("created_at", "coalesce(updated_at, cr
 class DatabaseSet(BaseModel):
     """The fields the database sets; clients never write them."""
 
+    model_config = _DECLARATION
+
     created_at: Annotated[datetime, Column("timestamptz", listed=True, render=CREATED_AT_JSON)]
     updated_at: Annotated[datetime, Column("timestamptz", render=UPDATED_AT_JSON)] = Field(
         description="the last change (the creation, if none since)"
@@ -159,6 +166,8 @@ class DatabaseSet(BaseModel):
 class Derived(BaseModel):
     """Fields computed from stored ones, for the list."""
 
+    model_config = _DECLARATION
+
     thumbnail_url: Annotated[str | None, Column("text", listed=True, source="image_urls[1]")] = (
         Field(None, description="the first of `image_urls`, if any")
     )
@@ -166,6 +175,8 @@ class Derived(BaseModel):
 
 class Internal(BaseModel):
     """Columns no answer shows: `version` counts changes, for the ETag."""
+
+    model_config = _DECLARATION
 
     version: Annotated[int, Column("bigint")]
 
@@ -190,7 +201,7 @@ def _answer_model(name: str, doc: str, fields: tuple[Spec, ...]) -> type[BaseMod
             info.annotation,
             Field(description=info.description, examples=info.examples),
         )
-    return create_model(name, __doc__=doc, **attributes)
+    return create_model(name, __doc__=doc, __config__=_DECLARATION, **attributes)
 
 
 VehicleSummary = _answer_model("VehicleSummary", "A vehicle as the list shows it.", LISTED)

@@ -1,0 +1,104 @@
+"""A function's cold start loads and builds only what its own requests use: not the modules of
+other endpoints, not the validators of models that only describe answers in OpenAPI, and not
+pydantic.v1, which FastAPI imported to refuse models nobody here defines (shared.api.compat)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# What each function has no use for: other endpoints' routes, models and queries.
+VEHICLE_ROUTES = ("shared.data.models", "shared.auth.access", "shared.api.routes")
+NOT_LOADED = {
+    "health": (*VEHICLE_ROUTES, "shared.api.list_route", "shared.data.patch", "pydantic.v1"),
+    "get_vehicle": (
+        "shared.api.list_route",
+        "shared.api.query",
+        "shared.data.patch",
+        "pydantic.v1",
+    ),
+    "create_vehicle": (
+        "shared.api.list_route",
+        "shared.api.query",
+        "shared.data.patch",
+        "pydantic.v1",
+    ),
+    "list_vehicles": ("shared.api.routes", "shared.api.health", "shared.data.patch", "pydantic.v1"),
+    "update_vehicle": (
+        "shared.api.routes",
+        "shared.api.list_route",
+        "shared.api.query",
+        "pydantic.v1",
+    ),
+    "delete_vehicle": (
+        "shared.api.routes",
+        "shared.api.list_route",
+        "shared.data.patch",
+        "pydantic.v1",
+    ),
+    "docs": ("pydantic.v1",),
+}
+# Answers are JSON rendered by PostgreSQL: these models only describe them (defer_build).
+ANSWER_MODELS = ("Vehicle", "VehicleSummary")
+PROBE = """
+import json, sys, importlib
+importlib.import_module("functions." + sys.argv[1])
+models = sys.modules.get("shared.data.models")
+names = sys.argv[2:] if models else []
+built = {name: getattr(models, name).__pydantic_complete__ for name in names}
+print(json.dumps({"modules": sorted(sys.modules), "built": built}))
+"""
+
+
+def _imported(function: str) -> tuple[set[str], dict[str, bool]]:
+    """The modules a fresh interpreter holds after importing `function`, and which of the
+    answer models it has built."""
+    run = [sys.executable, "-c", PROBE, function, *ANSWER_MODELS]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    return set(found["modules"]), found["built"]
+
+
+@pytest.mark.parametrize(("function", "unused"), NOT_LOADED.items(), ids=list(NOT_LOADED))
+def test_a_function_imports_no_other_endpoints_modules(function: str, unused: tuple[str]) -> None:
+    modules, _ = _imported(function)
+    assert sorted(set(unused) & modules) == []
+
+
+@pytest.mark.parametrize("function", ["get_vehicle", "list_vehicles", "create_vehicle"])
+def test_a_function_leaves_the_answer_models_unbuilt(function: str) -> None:
+    assert _imported(function)[1] == dict.fromkeys(ANSWER_MODELS, False)
+
+
+def test_the_docs_function_builds_them_at_import_not_on_its_first_request() -> None:
+    assert _imported("docs")[1] == dict.fromkeys(ANSWER_MODELS, True)
+
+
+V1_MODEL = """
+import functions.get_vehicle  # installs shared.api.compat
+from fastapi import APIRouter
+from fastapi.exceptions import PydanticV1NotSupportedError
+from pydantic import v1
+
+class Legacy(v1.BaseModel):
+    name: str
+
+async def legacy() -> None: ...
+
+try:
+    APIRouter().get("/legacy", response_model=Legacy)(legacy)
+except PydanticV1NotSupportedError:
+    print("refused")
+"""
+
+
+def test_fastapi_still_refuses_a_pydantic_v1_model_once_pydantic_v1_is_imported() -> None:
+    run = [sys.executable, "-W", "ignore", "-c", V1_MODEL]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert (out.returncode, out.stdout.strip()) == (0, "refused"), out.stderr
