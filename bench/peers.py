@@ -10,6 +10,7 @@ build the JSON in Python and have no middleware, no access line and no metrics:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from typing import Annotated, Any
 
 import psycopg
@@ -21,8 +22,10 @@ from psycopg.rows import dict_row
 from pydantic import ValidationError
 
 from shared.api.schemas import VehiclePage
+from shared.data import cursor
 from shared.data.fields import names
 from shared.data.models import WRITABLE, Vehicle, VehicleCreate
+from shared.data.search import Search
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -42,6 +45,9 @@ INSERT = (
 )
 
 
+_NEWEST = Search()
+
+
 def connect(url: str) -> psycopg.Connection[dict[str, Any]]:
     """The peers' connection: what a pooler allows, psycopg's defaults otherwise."""
     return psycopg.connect(url, autocommit=True, prepare_threshold=None, row_factory=dict_row)
@@ -52,12 +58,19 @@ def _page(conn: psycopg.Connection[dict[str, Any]], page: int, page_size: int) -
     total = rows[0]["total"] if rows else 0
     items = [{k: v for k, v in row.items() if k != "total"} for row in rows if row["vin"]]
     pages = max(1, -(-total // page_size))
+    next_cursor = None
+    if items and page * page_size < total:  # the same signed cursor as ours, to the next page
+        last = items[-1]
+        at = last["created_at"].astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        next_cursor = cursor.encode(key_text=at, vin=last["vin"], page=page + 1, search=_NEWEST)
     return {
         "items": items,
         "total": total,
         "page": page,
         "page_size": page_size,
         "total_pages": pages,
+        "count": "exact",
+        "next_cursor": next_cursor,
     }
 
 

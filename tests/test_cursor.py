@@ -17,7 +17,7 @@ import pytest
 from functions import list_vehicles
 from shared.data import cursor
 from shared.data.database import Database
-from shared.data.search import SORTS
+from shared.data.search import SORTS, Search
 from tests.fixtures.api import assert_matches_openapi, round_trips, stored_vins
 from tests.fixtures.events import Reply, http_api_event, invoke
 from tests.fixtures.fleet import letters, load
@@ -187,3 +187,17 @@ def test_the_page_size_may_change_along_a_walk(fleet: Database) -> None:
     token = get("page_size=2").json()["next_cursor"]
     reply = get(f"page_size=5&cursor={token}")
     assert letters([item["vin"] for item in reply.json()["items"]]) == "hgefd"
+
+
+def test_a_querys_fingerprint_is_the_one_cursors_already_issued_carry() -> None:
+    # Digests of the first release of cursors: a deploy must not turn the cursors clients hold
+    # into 400s (tuples hashed as JSON lists, Decimals as written, keys sorted).
+    search = Search(
+        makes=("bmw", "toyota"),
+        price_max=Decimal("25000.50"),
+        statuses=("sold",),
+        q="panoramic sunroof",
+        sort="-price",
+    )
+    assert search.fingerprint() == "5187f7a0a56c04e5f27920b7b46ffef8"
+    assert Search().fingerprint() == "d1a342305513e1d077b7f7410f5f7512"
