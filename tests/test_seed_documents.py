@@ -4,7 +4,7 @@ VINs get none computed, and a database without 0009 seeds as before."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,8 @@ from shared.migrations.files import MIGRATIONS_DIR, load
 from shared.migrations.runner import Migrator
 from shared.ops.settings import Settings
 from shared.seed.commands import run
+from shared.seed.export import Record, read_records
+from shared.seed.loader import Report, seed
 from tests.fixtures.exports import generate_export, synthetic_vin
 
 DATA = Path(__file__).parent / "data"
@@ -85,6 +87,13 @@ def test_an_insert_outside_a_seed_cannot_supply_its_document(db: Database) -> No
     assert wrong_documents(db) == (0, 1)
 
 
+def test_a_transaction_that_says_so_keeps_the_document_it_supplies(db: Database) -> None:
+    with db.transaction() as conn:
+        conn.execute("SET LOCAL vehicle_search.supplied = 'on'")
+        row = conn.execute(INSERT_SUPPLYING, {"vin": synthetic_vin(5)}).fetchone()
+    assert row == ("'bogus'",)
+
+
 def test_the_seeds_setting_ends_with_its_transaction(db: Database, tmp_path: Path) -> None:
     seed_file(db, generate_export(tmp_path / "export.csv", 5, description_chars=50))
     with db.transaction() as conn:  # the connection the seed used
@@ -115,6 +124,26 @@ def test_the_staging_trigger_computes_documents_only_for_vins_not_stored(db: Dat
         conn.execute("INSERT INTO staged (vin) VALUES (%s), (%s)", (stored, new))
         rows = dict(conn.execute("SELECT vin, search_document IS NOT NULL FROM staged").fetchall())
     assert rows == {stored: False, new: True}
+
+
+def test_a_stored_vin_deleted_while_the_file_streams_is_inserted_with_its_document(
+    db: Database, tmp_path: Path
+) -> None:
+    export = generate_export(tmp_path / "export.csv", 10, description_chars=50)
+    seed_file(db, export, limit=1)  # the first row's VIN is stored: staged without a document
+
+    def deleting_after_the_first(records: Iterable[Record]) -> Iterator[Record]:
+        for n, record in enumerate(records):
+            yield record
+            if n == 0:  # staged by now or with the next batch: either way, before the INSERT
+                with Database(Settings(database_url=db.settings.database_url)).transaction() as c:
+                    c.execute("DELETE FROM vehicles WHERE vin = %s", (synthetic_vin(0),))
+
+    report = Report(source="test", dry_run=False, limit=-1)
+    with export.open(encoding="utf-8", newline="") as stream:
+        seed(records=deleting_after_the_first(read_records(stream)), report=report, db=db)
+    assert report.inserted == 10
+    assert wrong_documents(db) == (0, 10)
 
 
 @pytest.fixture

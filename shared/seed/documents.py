@@ -14,7 +14,7 @@ On a database without 0009 (code deployed before the migration runs) the seed lo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import Cursor
 
@@ -26,14 +26,30 @@ CREATE TRIGGER {table}_document BEFORE INSERT ON {table}
 FOR EACH ROW EXECUTE FUNCTION vehicle_seed_document()
 """
 SUPPLIED = "SET LOCAL vehicle_search.supplied = 'on'"
+# The staged rows the final INSERT may insert: a row staged with a document (its VIN was not
+# stored), or one whose VIN is not stored now, so that `vehicles`' BEFORE trigger (the document)
+# does not run for a VIN ON CONFLICT then skips. Not a plain NOT EXISTS: planned as an anti-join
+# against `vehicles` as it stands (empty after a TRUNCATE: a nested loop over a sequential
+# scan), it read the table the INSERT grows once a row, and 100,000 rows took minutes. The OR
+# keeps it a lookup of the rows staged without a document only.
+NOT_STORED = (
+    f"AND (s.{COLUMN} IS NOT NULL OR NOT EXISTS (SELECT FROM vehicles AS v WHERE v.vin = s.vin))"
+)
 
 
-def stage(cur: Cursor[Any], table: str) -> str:
-    """Give the staging `table` (just created) its documents if the database can: the column
-    list to add to the INSERT into `vehicles` (`, search_document`), or "" if it cannot."""
+class Staged(NamedTuple):
+    """What the INSERT into `vehicles` adds: columns (`, search_document`) and a condition."""
+
+    columns: str = ""
+    new_only: str = ""
+
+
+def stage(cur: Cursor[Any], table: str) -> Staged:
+    """Give the staging `table` (just created) its documents if the database can; without 0009,
+    nothing to add (the trigger on `vehicles` computes every document, as before)."""
     row = cur.execute(AVAILABLE).fetchone()
     if not (row and row[0]):
-        return ""
+        return Staged()
     for statement in (ADD_COLUMN, ADD_TRIGGER, SUPPLIED):
         cur.execute(statement.format(table=table))
-    return f", {COLUMN}"
+    return Staged(columns=f", {COLUMN}", new_only=NOT_STORED)

@@ -43,14 +43,13 @@ CREATE TEMP TABLE seed_rows (
 ) ON COMMIT DROP
 """
 COPY_STAGING = f"COPY seed_rows (line, {names(WRITABLE)}) FROM STDIN"
-# The first row of each VIN, in file order, with its document if staged (`extra`). VINs already
-# stored are left out before the insert, so that `vehicles`' BEFORE trigger (the search document)
-# does not run for them; ON CONFLICT still skips one inserted concurrently.
+# The first row of each VIN, in file order, with its document if staged (`shared.seed.documents`);
+# ON CONFLICT skips VINs already stored.
 INSERT_NEW = """
 INSERT INTO vehicles ({columns}{extra})
 SELECT {columns}{extra} FROM seed_rows AS s
 WHERE NOT EXISTS (SELECT FROM seed_rows AS d WHERE d.vin = s.vin AND d.line < s.line)
-  AND NOT EXISTS (SELECT FROM vehicles AS v WHERE v.vin = s.vin)
+  {new_only}
 ON CONFLICT (vin) DO NOTHING
 """
 INDEX_STAGING = "CREATE INDEX ON seed_rows (vin, line)"
@@ -133,7 +132,7 @@ def seed(
     else:
         with db.transaction(timeout_ms=timeout_ms) as conn, conn.cursor() as cur:
             cur.execute(CREATE_STAGING)
-            extra = documents.stage(cur, "seed_rows")
+            staged = documents.stage(cur, "seed_rows")
             with cur.copy(COPY_STAGING) as copy:
                 lines: list[str] = []
                 for line, vehicle in vehicles:
@@ -143,7 +142,11 @@ def seed(
                         lines.clear()
                 copy.write("".join(lines))
             cur.execute(INDEX_STAGING)
-            cur.execute(INSERT_NEW.format(columns=names(WRITABLE), extra=extra))
+            cur.execute(
+                INSERT_NEW.format(
+                    columns=names(WRITABLE), extra=staged.columns, new_only=staged.new_only
+                )
+            )
             report.inserted = cur.rowcount
             repeats = cur.execute(REPEATS, {"listed": MAX_LISTED}).fetchall()
         report.duplicate_count = repeats[0][0] if repeats else 0

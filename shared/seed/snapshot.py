@@ -46,12 +46,11 @@ SELECT DISTINCT ON (vin) line, {columns}{extra} FROM seed_rows WHERE valid ORDER
 INDEX_FIRST_ROWS = "CREATE UNIQUE INDEX ON seed_vehicles (vin)"
 INDEX_STAGING = "CREATE INDEX ON seed_rows (vin)"
 ANALYZE = "ANALYZE seed_vehicles"
-# Stored VINs left out before the insert, so that `vehicles`' BEFORE trigger (the search
-# document) does not run for them; ON CONFLICT still skips one inserted concurrently.
+# With its document if staged, and only VINs not stored (`shared.seed.documents`).
 INSERT_NEW = """
 INSERT INTO vehicles ({columns}{extra})
 SELECT {columns}{extra} FROM seed_vehicles AS s
-WHERE NOT EXISTS (SELECT FROM vehicles AS v WHERE v.vin = s.vin)
+WHERE true {new_only}
 ON CONFLICT (vin) DO NOTHING
 """
 # Vehicles of the file's dealers that it no longer lists (under any row, even an invalid one).
@@ -110,7 +109,7 @@ def sync(
         allowed = dealer_scope.resolve(cur, dealers=dealers, key=key) if report.scoped else None
         report.dealers = allowed
         cur.execute(CREATE_STAGING)
-        extra = documents.stage(cur, "seed_rows")
+        staged = documents.stage(cur, "seed_rows")
         with cur.copy(COPY_STAGING) as copy:
             lines: list[str] = []
             for line, vehicle in validated(records, report, invalid):
@@ -121,7 +120,7 @@ def sync(
                     lines.clear()
             lines.extend(_invalid_lines(invalid))
             copy.write("".join(lines))
-        first_rows = FIRST_ROWS.format(columns=names(WRITABLE), extra=extra)
+        first_rows = FIRST_ROWS.format(columns=names(WRITABLE), extra=staged.columns)
         for statement in (INDEX_STAGING, first_rows, INDEX_FIRST_ROWS, ANALYZE):
             cur.execute(statement)
         if allowed is not None:
@@ -130,7 +129,11 @@ def sync(
             )
         cur.execute(update_changed(fields), {"scope": allowed})
         report.updated = cur.rowcount
-        cur.execute(INSERT_NEW.format(columns=names(WRITABLE), extra=extra))
+        cur.execute(
+            INSERT_NEW.format(
+                columns=names(WRITABLE), extra=staged.columns, new_only=staged.new_only
+            )
+        )
         report.inserted = cur.rowcount
         cur.execute(RETIRE)
         report.retired = cur.rowcount
