@@ -1,8 +1,8 @@
 -- migrate:up
 -- The seed computes each new vehicle's search document while the file streams into its staging
 -- table, instead of in the final INSERT: PostgreSQL is otherwise idle then, waiting for the
--- client's validation, and the document (about 1.4 ms of the export's 1,500-character rows) is
--- most of a seed's time. The INSERT then supplies it, and the trigger keeps a supplied document
+-- client's validation, and the document (about 1 ms a row of a generated export, 1,500
+-- characters of non-ASCII description) is most of a seed's time. The INSERT then supplies it, and the trigger keeps a supplied document
 -- only in a transaction that says so (`SET LOCAL vehicle_search.supplied = 'on'`, shared/seed);
 -- any other INSERT, and every UPDATE, is as in 0006.
 CREATE OR REPLACE FUNCTION vehicles_search_document() RETURNS trigger

@@ -1,13 +1,16 @@
 """The search documents of seeded vehicles, computed while the file streams in.
 
-The document of a row (migration 0006's `vehicle_search_vector`, about 1.4 ms of an export's
-1,500-character row) is most of a seed's time. Left to the trigger on `vehicles` it is computed
-in the final `INSERT ... SELECT`, after the whole file has streamed, with the client idle. A
-trigger on the staging table (`vehicle_seed_document`, migration 0009) computes it instead as
-each row arrives, for VINs not stored yet, while the client validates the next rows; the INSERT
-supplies it, and `vehicles`' trigger keeps it in a transaction that sets `vehicle_search.supplied`.
-Everything still happens in the seed's one transaction: no row of `vehicles` is written, and no
-lock is taken on it or on its counter, before the final INSERT, as before.
+The document of a row (migration 0006's `vehicle_search_vector`, about 1 ms of a generated
+export's 1,500-character non-ASCII row) is most of a seed's time. Left to the trigger on
+`vehicles` it is computed in the final `INSERT ... SELECT`, after the whole file has streamed,
+with the client idle. A trigger on the staging table (`vehicle_seed_document`, migration 0009)
+computes it instead as each row arrives, for VINs not stored yet, while the client validates the
+next rows; the INSERT supplies it, and `vehicles`' trigger keeps it in a transaction that sets
+`vehicle_search.supplied`.
+Everything still happens in the seed's one transaction: no row of `vehicles` is written, and its
+counter row is not locked, before the final INSERT, as before. `vehicles` is read from the first
+row on, though: its ACCESS SHARE lock is held for the whole load (before: from the final INSERT),
+so a migration's ALTER TABLE meanwhile waits for the seed or ends at its lock timeout.
 
 On a database without 0009 (code deployed before the migration runs) the seed loads as before.
 """
