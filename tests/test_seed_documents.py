@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from shared.data.database import Database
@@ -127,7 +128,7 @@ def test_the_staging_trigger_computes_documents_only_for_vins_not_stored(db: Dat
 
 
 def test_a_stored_vin_deleted_while_the_file_streams_is_inserted_with_its_document(
-    db: Database, tmp_path: Path
+    db: Database, database_url: str, tmp_path: Path
 ) -> None:
     export = generate_export(tmp_path / "export.csv", 10, description_chars=50)
     seed_file(db, export, limit=1)  # the first row's VIN is stored: staged without a document
@@ -136,8 +137,8 @@ def test_a_stored_vin_deleted_while_the_file_streams_is_inserted_with_its_docume
         for n, record in enumerate(records):
             yield record
             if n == 0:  # staged by now or with the next batch: either way, before the INSERT
-                with Database(Settings(database_url=db.settings.database_url)).transaction() as c:
-                    c.execute("DELETE FROM vehicles WHERE vin = %s", (synthetic_vin(0),))
+                with psycopg.connect(database_url, autocommit=True) as other:
+                    other.execute("DELETE FROM vehicles WHERE vin = %s", (synthetic_vin(0),))
 
     report = Report(source="test", dry_run=False, limit=-1)
     with export.open(encoding="utf-8", newline="") as stream:
