@@ -2,8 +2,11 @@
 bench.seeding): the growth is the peak during the load over the resident size just before it.
 
 `python -m bench.seed_probe ours|raw CSV DATABASE_URL`: `ours` is the seed function's code path;
-`raw` is the floor, a bare psycopg COPY of the same columns of the same rows, no validation;
-`snapshot` syncs the file in snapshot mode (bench.seeding stores the previous feed first).
+`raw` is the floor, a bare psycopg COPY of the same rows, no validation, straight into
+`vehicles` with its triggers and indexes; `snapshot` syncs the file in snapshot mode
+(bench.seeding stores the previous feed first). The floor copies 5 of the columns: every
+searched column a generated export fills (so its trigger computes the same search documents)
+and the photos; the columns it leaves out only make it cheaper, a harder floor.
 """
 
 from __future__ import annotations

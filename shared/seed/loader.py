@@ -3,7 +3,8 @@
 Rows stream from the file through validation into `COPY` of a staging table; repeats of a VIN
 in the file are found in SQL (the first valid row wins), so memory does not grow with the file.
 Everything happens in one transaction: an error at any point leaves `vehicles` as it was.
-Existing VINs are skipped, never overwritten. The columns follow the field declaration.
+Existing VINs are skipped, never overwritten. The columns follow the field declaration. The
+search documents of new VINs are computed as the rows stream in (`shared.seed.documents`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from shared.data.database import Database
 from shared.data.fields import names
 from shared.data.models import WRITABLE, VehicleCreate
+from shared.seed import documents
 from shared.seed.copy_text import copy_line
 from shared.seed.export import COLUMNS, Record
 
@@ -41,11 +43,13 @@ CREATE TEMP TABLE seed_rows (
 ) ON COMMIT DROP
 """
 COPY_STAGING = f"COPY seed_rows (line, {names(WRITABLE)}) FROM STDIN"
-# The first row of each VIN, in file order; ON CONFLICT skips VINs already stored.
-INSERT_NEW = f"""
-INSERT INTO vehicles ({names(WRITABLE)})
-SELECT {names(WRITABLE)} FROM seed_rows AS s
+# The first row of each VIN, in file order, with its document if staged (`shared.seed.documents`);
+# ON CONFLICT skips VINs already stored.
+INSERT_NEW = """
+INSERT INTO vehicles ({columns}{extra})
+SELECT {columns}{extra} FROM seed_rows AS s
 WHERE NOT EXISTS (SELECT FROM seed_rows AS d WHERE d.vin = s.vin AND d.line < s.line)
+  {new_only}
 ON CONFLICT (vin) DO NOTHING
 """
 INDEX_STAGING = "CREATE INDEX ON seed_rows (vin, line)"
@@ -128,6 +132,7 @@ def seed(
     else:
         with db.transaction(timeout_ms=timeout_ms) as conn, conn.cursor() as cur:
             cur.execute(CREATE_STAGING)
+            staged = documents.stage(cur, "seed_rows")
             with cur.copy(COPY_STAGING) as copy:
                 lines: list[str] = []
                 for line, vehicle in vehicles:
@@ -137,7 +142,11 @@ def seed(
                         lines.clear()
                 copy.write("".join(lines))
             cur.execute(INDEX_STAGING)
-            cur.execute(INSERT_NEW)
+            cur.execute(
+                INSERT_NEW.format(
+                    columns=names(WRITABLE), extra=staged.columns, new_only=staged.new_only
+                )
+            )
             report.inserted = cur.rowcount
             repeats = cur.execute(REPEATS, {"listed": MAX_LISTED}).fetchall()
         report.duplicate_count = repeats[0][0] if repeats else 0

@@ -24,7 +24,7 @@ from shared.data.fields import Spec, names
 from shared.data.models import WRITABLE
 from shared.data.scope import within
 from shared.data.vin import normalize
-from shared.seed import dealer_scope
+from shared.seed import dealer_scope, documents
 from shared.seed.copy_text import copy_line, copy_text
 from shared.seed.dealer_scope import SCOPE
 from shared.seed.export import Record
@@ -37,17 +37,20 @@ CREATE TEMP TABLE seed_rows (
 """
 COPY_STAGING = f"COPY seed_rows (valid, line, {names(WRITABLE)}) FROM STDIN"
 _NULLS = "\t\\N" * (len(WRITABLE) - 1)
-# The first valid row of each VIN, in file order, indexed for the joins below.
-FIRST_ROWS = f"""
+# The first valid row of each VIN, in file order (with its document if staged), indexed for
+# the joins below.
+FIRST_ROWS = """
 CREATE TEMP TABLE seed_vehicles ON COMMIT DROP AS
-SELECT DISTINCT ON (vin) line, {names(WRITABLE)} FROM seed_rows WHERE valid ORDER BY vin, line
+SELECT DISTINCT ON (vin) line, {columns}{extra} FROM seed_rows WHERE valid ORDER BY vin, line
 """
 INDEX_FIRST_ROWS = "CREATE UNIQUE INDEX ON seed_vehicles (vin)"
 INDEX_STAGING = "CREATE INDEX ON seed_rows (vin)"
 ANALYZE = "ANALYZE seed_vehicles"
-INSERT_NEW = f"""
-INSERT INTO vehicles ({names(WRITABLE)})
-SELECT {names(WRITABLE)} FROM seed_vehicles
+# With its document if staged, and only VINs not stored (`shared.seed.documents`).
+INSERT_NEW = """
+INSERT INTO vehicles ({columns}{extra})
+SELECT {columns}{extra} FROM seed_vehicles AS s
+WHERE true {new_only}
 ON CONFLICT (vin) DO NOTHING
 """
 # Vehicles of the file's dealers that it no longer lists (under any row, even an invalid one).
@@ -106,6 +109,7 @@ def sync(
         allowed = dealer_scope.resolve(cur, dealers=dealers, key=key) if report.scoped else None
         report.dealers = allowed
         cur.execute(CREATE_STAGING)
+        staged = documents.stage(cur, "seed_rows")
         with cur.copy(COPY_STAGING) as copy:
             lines: list[str] = []
             for line, vehicle in validated(records, report, invalid):
@@ -116,7 +120,8 @@ def sync(
                     lines.clear()
             lines.extend(_invalid_lines(invalid))
             copy.write("".join(lines))
-        for statement in (INDEX_STAGING, FIRST_ROWS, INDEX_FIRST_ROWS, ANALYZE):
+        first_rows = FIRST_ROWS.format(columns=names(WRITABLE), extra=staged.columns)
+        for statement in (INDEX_STAGING, first_rows, INDEX_FIRST_ROWS, ANALYZE):
             cur.execute(statement)
         if allowed is not None:
             report.refused_count, report.refused = dealer_scope.refuse(
@@ -124,7 +129,11 @@ def sync(
             )
         cur.execute(update_changed(fields), {"scope": allowed})
         report.updated = cur.rowcount
-        cur.execute(INSERT_NEW)
+        cur.execute(
+            INSERT_NEW.format(
+                columns=names(WRITABLE), extra=staged.columns, new_only=staged.new_only
+            )
+        )
         report.inserted = cur.rowcount
         cur.execute(RETIRE)
         report.retired = cur.rowcount
