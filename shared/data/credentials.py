@@ -24,9 +24,9 @@ row version and a row lock on the key to each write (see the README's numbers).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from shared.data import scope
+from shared.data import plans, scope
 from shared.data.database import Database, Row
 from shared.errors import AuthenticationError, PermissionDeniedError
 
@@ -82,16 +82,32 @@ def guarded(statement: str, *, keyed: bool) -> str:
     return statement.replace(CREDENTIAL, _CHECKED_CTES if keyed else _TRUSTED_CTE)
 
 
+class GuardedWrite(NamedTuple):
+    """A guarded write statement in both forms, each run by its function (`shared.data.plans`)."""
+
+    trusted: plans.Cached
+    keyed: plans.Cached
+
+
+def guarded_write(name: str, statement: str, *, returns: str) -> GuardedWrite:
+    """`statement` (with `CREDENTIAL` among its CTEs) as the functions `name` (a trusted
+    caller's) and `name_keyed`; `returns` their result columns, the credential's state first."""
+    return GuardedWrite(
+        plans.Cached(name, returns, guarded(statement, keyed=False), writes=True),
+        plans.Cached(f"{name}_keyed", returns, guarded(statement, keyed=True), writes=True),
+    )
+
+
 def write_guarded(
     db: Database,
-    statement: str,
+    write: GuardedWrite,
     params: dict[str, Any],
     *,
     api_key_hash: bytes | None,
     dealers: tuple[str, ...] | None = None,
     scopes: tuple[str, ...] = WRITE_SCOPES,
 ) -> Row:
-    """Run a `guarded` write (never retried); its one row after the credential's state.
+    """Run a guarded write (never retried); its one row after the credential's state.
 
     With `api_key_hash`, an unknown or revoked key raises `AuthenticationError` and a key with
     none of `scopes` `PermissionDeniedError`, and nothing is written. Without it the caller is
@@ -100,7 +116,7 @@ def write_guarded(
         params = {**params, "api_key_hash": api_key_hash, "api_key_scopes": list(scopes)}
     else:
         params = {**params, "caller_dealers": None if dealers is None else list(dealers)}
-    row = db.fetch_one(guarded(statement, keyed=api_key_hash is not None), params, retry=False)
+    row = plans.fetch_one(db, write.trusted if api_key_hash is None else write.keyed, params)
     if row is None:  # the statement's SELECT always answers one row
         raise RuntimeError("the guarded write returned no row")
     state_of(str(row[0]), scopes=scopes)

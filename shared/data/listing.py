@@ -22,7 +22,7 @@ import re
 
 from psycopg import errors
 
-from shared.data import cursor
+from shared.data import cursor, plans
 from shared.data.database import Database
 from shared.data.fields import json_object, names
 from shared.data.models import LISTED
@@ -106,7 +106,10 @@ def find(
         search, page=page, page_size=page_size, position=position, count=count
     )
     try:
-        row = db.fetch_one(statement, params, retry=True)
+        if _plain(search, position, count):
+            row = plans.fetch_one(db, FIRST_PAGES, params)
+        else:
+            row = db.fetch_one(statement, params, retry=True)
     except (errors.UndefinedFunction, errors.UndefinedColumn) as err:
         # Code deployed, `migrate` not yet run (README: deploy, then migrate): the unfiltered
         # list needs nothing new, but filters and `q` need 0006. A 503 for those few seconds.
@@ -120,6 +123,11 @@ def find(
         number = (position.page if position else min(page, MAX_OFFSET)) + 1
         next_cursor = cursor.encode(key_text=key_text, vin=vin, page=number, search=search)
     return f'{body[:-1]}, "next_cursor" : {json.dumps(next_cursor)}}}'
+
+
+def _plain(search: Search, position: Position | None, count: CountMode) -> bool:
+    """The old API's one list: no filter, newest first, by page (FIRST_PAGES below)."""
+    return position is None and count != "none" and search == _NEWEST
 
 
 def statement_for(
@@ -179,3 +187,13 @@ def _estimate(filters: list[str]) -> tuple[str, str]:
 
     where = " AND ".join(PLACEHOLDER.sub(literal, f) for f in filters)
     return f"SELECT FROM vehicles WHERE {where}", ", ".join(arguments)
+
+
+_NEWEST = Search()
+# The plain list by page, whose plan the database keeps (`shared.data.plans`, migration 0010).
+FIRST_PAGES = plans.Cached(
+    "vehicle_list_newest",
+    "body text, next_key text",
+    statement_for(_NEWEST, page=1, page_size=1, position=None, count="exact")[0],
+    generic=True,  # the one plan of any page: the index of migration 0007 read in order
+)

@@ -29,18 +29,21 @@ def _value(spec: Spec) -> str:
     return f"%({spec.name})s::{spec.column.sql_type}"
 
 
-# For each field: `make = CASE WHEN %(make__set)s THEN %(make)s::text ELSE make END`. A field
-# the patch leaves out keeps its value; the statement is one constant, whatever the patch holds.
+# For each field: `make = CASE WHEN %(make__set)s::boolean THEN %(make)s::text ELSE make END`.
+# A field the patch leaves out keeps its value; the statement is one constant, whatever it holds.
 _ASSIGNMENTS = ",\n        ".join(
-    f"{f.name} = CASE WHEN %({f.name}__set)s THEN {_value(f)} ELSE {f.name} END" for f in PATCHABLE
+    f"{f.name} = CASE WHEN %({f.name}__set)s::boolean THEN {_value(f)} ELSE {f.name} END"
+    for f in PATCHABLE
 )
 # A patch that changes nothing leaves the row, its `updated_at` and its ETag as they were.
 _CHANGES = " OR ".join(
-    f"(%({f.name}__set)s AND {_value(f)} IS DISTINCT FROM {f.name})" for f in PATCHABLE
+    f"(%({f.name}__set)s::boolean AND {_value(f)} IS DISTINCT FROM {f.name})" for f in PATCHABLE
 )
 _IF_MATCH = f"(%(if_match)s::text[] IS NULL OR {ETAG} = ANY(%(if_match)s::text[]))"
 # The dealer a PATCH leaves the vehicle with; DELETE leaves it where it is.
-_PATCHED_DEALER = "CASE WHEN %(dealer_name__set)s THEN %(dealer_name)s::text ELSE dealer_name END"
+_PATCHED_DEALER = (
+    "CASE WHEN %(dealer_name__set)s::boolean THEN %(dealer_name)s::text ELSE dealer_name END"
+)
 _IN_SCOPE = credentials.in_scope("dealer_name")
 
 
@@ -86,6 +89,9 @@ WITH {CREDENTIAL}, written AS (
     WHERE vin = %(vin)s::text AND {_IF_MATCH} AND {AUTHORIZED} AND {_IN_SCOPE}
     RETURNING 'deleted' AS result, NULL::text AS etag
 ), {_current("dealer_name")}{_ANSWER}"""
+_ANSWERED = "state text, body text, etag text, owned boolean, kept boolean"
+UPDATES = credentials.guarded_write("vehicle_update", UPDATE, returns=_ANSWERED)
+DELETES = credentials.guarded_write("vehicle_delete", DELETE, returns=_ANSWERED)
 
 
 def update(
@@ -107,7 +113,7 @@ def update(
     # A write is never retried: a lost answer does not prove a lost update.
     if "\x00" in vin:  # a VIN PostgreSQL cannot hold names no vehicle
         raise NotFoundError("Vehicle not found.")
-    row = credentials.write_guarded(db, UPDATE, params, api_key_hash=api_key_hash, dealers=dealers)
+    row = credentials.write_guarded(db, UPDATES, params, api_key_hash=api_key_hash, dealers=dealers)
     return Versioned(*_written(row))
 
 
@@ -123,7 +129,7 @@ def delete(
     if "\x00" in vin:  # a VIN PostgreSQL cannot hold names no vehicle
         raise NotFoundError("Vehicle not found.")
     params = {"vin": vin, "if_match": if_match}
-    row = credentials.write_guarded(db, DELETE, params, api_key_hash=api_key_hash, dealers=dealers)
+    row = credentials.write_guarded(db, DELETES, params, api_key_hash=api_key_hash, dealers=dealers)
     _written(row)
 
 
