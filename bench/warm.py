@@ -19,7 +19,7 @@ from psycopg import ClientCursor
 
 from bench import auth, peers
 from bench.stats import Row, Sample, interleaved, per_call_us, ratio_row
-from shared.data import credentials, listing, vehicles
+from shared.data import listing, vehicles
 from shared.data.models import VehicleCreate
 from shared.data.search import Search
 from shared.dev.events import LambdaContext, http_api_event
@@ -108,7 +108,7 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             "ours": _invoke(get_vehicle.handler, by_vin, 200),
             PEER: _invoke(fastapi, by_vin, 200),
             "Powertools peer": _invoke(powertools, by_vin, 200),
-            "raw psycopg": lambda: raw(vehicles.GET_BY_VIN, {"vin": vin}),
+            "raw psycopg": lambda: raw(vehicles.BY_VIN.call, {"vin": vin}),
         },
         per_loop=calls,
         repeats=repeats,
@@ -116,8 +116,8 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
     result += _route_rows("GET /api/vehicles/{vin}", samples, label)
 
     page = http_api_event("GET", "/api/vehicles", query="page=1&page_size=10")
-    # The statement the list runs for page 1 (shared.data.listing), as raw psycopg would run it.
-    list_sql, params = listing.statement_for(
+    # What ours sends for page 1 (the function of shared.data.plans), as raw psycopg would.
+    _, params = listing.statement_for(
         Search(), page=1, page_size=10, position=None, count="estimated"
     )
     samples = interleaved(
@@ -125,7 +125,7 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             "ours": _invoke(list_vehicles.handler, page, 200),
             PEER: _invoke(fastapi, page, 200),
             "Powertools peer": _invoke(powertools, page, 200),
-            "raw psycopg": lambda: raw(list_sql, params),
+            "raw psycopg": lambda: raw(listing.FIRST_PAGES.call, params),
         },
         per_loop=calls,
         repeats=repeats,
@@ -141,17 +141,27 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             PEER: _posts(fastapi, serials, count),
             "Powertools peer": _posts(powertools, serials, count),
             "raw psycopg": lambda: raw(
-                credentials.guarded(vehicles.INSERT, keyed=False),
+                vehicles.INSERTS.trusted.call,
                 {
                     **VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump(),
                     "caller_dealers": None,
                 },
             ),
+            # The least any POST can do: the peer's own INSERT, psycopg alone. Its commit waits
+            # for the WAL flush, as every stored row must.
+            PLAIN_INSERT: lambda: raw(
+                peers.INSERT, VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump()
+            ),
         },
         per_loop=posts,
         repeats=repeats,
     )
-    result += _route_rows("POST /api/vehicles", samples, label)
+    bound = Row(
+        f"{label}warm POST /api/vehicles: {PLAIN_INSERT} vs {PEER} (the least a POST costs)",
+        samples[PLAIN_INSERT],
+        samples[PEER],
+    )
+    result += [*_route_rows("POST /api/vehicles", samples, label), bound]
 
     samples = interleaved(
         {"ours": _invoke(health.handler, http_api_event("GET", "/health"), 200)},
@@ -165,6 +175,7 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
     return result + auth.rows(calls=calls // 4)
 
 
+PLAIN_INSERT = "plain INSERT, raw psycopg"
 # The floors of PATCH and DELETE: the plainest statements that change or remove one row.
 RAW_UPDATE = "UPDATE vehicles SET price = %(price)s WHERE vin = %(vin)s RETURNING vin"
 RAW_DELETE = "DELETE FROM vehicles WHERE vin = %(vin)s RETURNING vin"
