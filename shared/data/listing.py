@@ -102,13 +102,13 @@ def find(
 ) -> str:
     """The JSON answer of the list: page `page` (from 1), or the page after cursor `after`."""
     position = cursor.decode(after, search) if after else None
-    statement, params = statement_for(
-        search, page=page, page_size=page_size, position=position, count=count
-    )
     try:
-        if _plain(search, position, count):
-            row = plans.fetch_one(db, FIRST_PAGES, params)
+        if _plain(search, position, count):  # its statement is a constant: nothing to compose
+            row = plans.fetch_one(db, FIRST_PAGES, _by_page(page, page_size))
         else:
+            statement, params = statement_for(
+                search, page=page, page_size=page_size, position=position, count=count
+            )
             row = db.fetch_one(statement, params, retry=True)
     except (errors.UndefinedFunction, errors.UndefinedColumn) as err:
         # Code deployed, `migrate` not yet run (README: deploy, then migrate): the unfiltered
@@ -130,6 +130,10 @@ def _plain(search: Search, position: Position | None, count: CountMode) -> bool:
     return position is None and count != "none" and search == _NEWEST
 
 
+def _by_page(page: int, page_size: int) -> dict[str, object]:
+    return {"offset": min((page - 1) * page_size, MAX_OFFSET), "page": page, "page_size": page_size}
+
+
 def statement_for(
     search: Search, *, page: int, page_size: int, position: Position | None, count: CountMode
 ) -> tuple[str, dict[str, object]]:
@@ -138,8 +142,7 @@ def statement_for(
     filters, params = search.fragments()
     where = " AND ".join(filters) or "true"
     if position is None:
-        params["offset"] = min((page - 1) * page_size, MAX_OFFSET)
-        params["page"] = page
+        params.update(_by_page(page, page_size))
         keyset = where
     else:
         params.update(offset=0, page=position.page, after_key=position.key, after_vin=position.vin)
