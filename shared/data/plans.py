@@ -21,7 +21,6 @@ with what `python -m shared.dev.plans` prints.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -34,17 +33,28 @@ _PARAMETER = re.compile(r"%\((\w+)\)s(?:::([a-z_]+(?:\(\d+(?:,\d+)?\))?(?:\[\])?
 _TYPMOD = re.compile(r"\(\d+(?:,\d+)?\)")
 
 
-@dataclass(frozen=True)
 class Cached:
-    """A statement with `%(name)s::type` parameters and the function `name` that runs it."""
+    """A statement with `%(name)s::type` parameters and the function `name` that runs it.
 
-    name: str
-    returns: str  # the function's result columns: `body text, etag text`
-    statement: str
-    writes: bool = False  # VOLATILE, and never retried; else STABLE
-    # Plan it once for any parameters. The plan cache would otherwise keep planning a LIMIT
-    # given as a parameter anew: its generic plan assumes a tenth of the table is wanted.
-    generic: bool = False
+    A plain class: Python 3.11 compiles a dataclass's generated methods at import, about 1.5 ms
+    of every function's cold start a class."""
+
+    def __init__(
+        self,
+        name: str,
+        returns: str,
+        statement: str,
+        *,
+        writes: bool = False,
+        generic: bool = False,
+    ) -> None:
+        self.name = name
+        self.returns = returns  # the function's result columns: `body text, etag text`
+        self.statement = statement
+        self.writes = writes  # VOLATILE, and never retried; else STABLE
+        # Plan it once for any parameters. The plan cache would otherwise keep planning a LIMIT
+        # given as a parameter anew: its generic plan assumes a tenth of the table is wanted.
+        self.generic = generic
 
     @cached_property
     def parameters(self) -> tuple[tuple[str, str], ...]:
