@@ -57,22 +57,22 @@ def routed(db: Database, route_url: Callable[[str], str], database_url: str) -> 
     database.close()
 
 
-@pytest.mark.parametrize("read", FUNCTIONS, ids=lambda read: read.name)
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda function: function.name)
 def test_the_migrated_functions_run_the_statements_the_code_derives(
-    db: Database, read: plans.Cached
+    db: Database, function: plans.Cached
 ) -> None:
-    row = db.fetch_one(DEFINED, {"name": read.name}, retry=True)
-    assert row is not None, f"{read.name} is missing: run `python -m shared.dev.plans`"
+    row = db.fetch_one(DEFINED, {"name": function.name}, retry=True)
+    assert row is not None, f"{function.name} is missing: run `python -m shared.dev.plans`"
     source, arguments, result, volatility, config = row
-    assert source == read.body(), (
-        f"{read.name} differs from the code's statement: add a migration with the definition "
+    assert source == function.body(), (
+        f"{function.name} differs from the code's statement: add a migration with the definition "
         "`python -m shared.dev.plans` prints"
     )
-    assert arguments == read.arguments
-    assert result == f"TABLE({read.returns})"
+    assert arguments == function.arguments
+    assert result == f"TABLE({function.returns})"
     # A read is STABLE (it sees what committed before its statement), a write VOLATILE.
-    assert volatility == ("v" if read.writes else "s")
-    assert (config or []) == (["plan_cache_mode=force_generic_plan"] if read.generic else [])
+    assert volatility == ("v" if function.writes else "s")
+    assert (config or []) == (["plan_cache_mode=force_generic_plan"] if function.generic else [])
 
 
 @pytest.mark.parametrize(
