@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from shared.api import conditional, security
 from shared.api.documented import error_responses
 from shared.api.params import IF_MATCH, VinPath
+from shared.api.routers import new_router
 from shared.auth.access import Caller
 from shared.data import vin as vins
 from shared.data import writes
@@ -35,7 +36,7 @@ async def delete(
 
 def delete_router() -> APIRouter:
     """DELETE /api/vehicles/{vin}."""
-    router = APIRouter(tags=["vehicles"])
+    router = new_router(tags=["vehicles"])
     router.delete(
         "/api/vehicles/{vin}",
         status_code=204,

@@ -23,6 +23,7 @@ from shared.api.app import JSON, json_response
 from shared.api.documented import ErrorDetail, error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.params import ETAG_HEADER, VinPath, media_type, require_json
+from shared.api.routers import new_router
 from shared.auth import access
 from shared.auth.access import Caller
 from shared.data import vehicles
@@ -109,7 +110,7 @@ async def _create_arguments(request: Request) -> dict[str, Any] | None:
 
 def get_router() -> APIRouter:
     """GET /api/vehicles/{vin}."""
-    router = APIRouter(
+    router = new_router(
         tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
     )
     router.get(
@@ -127,7 +128,7 @@ def get_router() -> APIRouter:
 
 def create_router() -> APIRouter:
     """POST /api/vehicles."""
-    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
+    router = new_router(tags=["vehicles"], route_class=FastPathRoute)
     router.post(
         "/api/vehicles",
         status_code=201,
