@@ -1,6 +1,7 @@
 """A function's cold start loads and builds only what its own requests use: not the modules of
-other endpoints, not the validators of models that only describe answers in OpenAPI, and not
-pydantic.v1, which FastAPI imported to refuse models nobody here defines (shared.api.compat)."""
+other endpoints, not the validators of models that only describe answers in OpenAPI, not
+pydantic.v1, which FastAPI imported to refuse models nobody here defines (shared.api.compat),
+and for the docs function not the API its stored document describes (shared.api.openapi)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ NOT_LOADED = {
         "shared.data.patch",
         "pydantic.v1",
     ),
-    "docs": ("pydantic.v1",),
+    # The stored document and the docs pages: no route but those three, no vehicle model.
+    "docs": (*VEHICLE_ROUTES, "shared.api.list_route", "shared.api.health", "pydantic.v1"),
 }
 # Answers are JSON rendered by PostgreSQL: these models only describe them (defer_build).
 ANSWER_MODELS = ("Vehicle", "VehicleSummary")
@@ -76,8 +78,39 @@ def test_a_function_leaves_the_answer_models_unbuilt(function: str) -> None:
     assert _imported(function)[1] == dict.fromkeys(ANSWER_MODELS, False)
 
 
-def test_the_docs_function_builds_them_at_import_not_on_its_first_request() -> None:
-    assert _imported("docs")[1] == dict.fromkeys(ANSWER_MODELS, True)
+FIRST_DOCUMENT = """
+import json, sys
+import functions.docs
+from shared.dev.events import LambdaContext, http_api_event
+answer = functions.docs.handler(http_api_event("GET", "/openapi.json"), LambdaContext())
+assert answer["statusCode"] == 200, answer
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_the_docs_function_serves_its_first_document_without_building_the_api() -> None:
+    run = [sys.executable, "-c", FIRST_DOCUMENT]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    modules = set(json.loads(out.stdout.splitlines()[-1]))
+    assert sorted({*NOT_LOADED["docs"], "shared.api.routes"} & modules) == []
+
+
+OWN_ROUTES = """
+import importlib, sys
+app = importlib.import_module("functions." + sys.argv[1]).app
+print(sorted({type(route).__name__ for route in app.router.routes}))
+"""
+
+
+@pytest.mark.parametrize("function", [f for f in NOT_LOADED if f != "docs"])
+def test_a_function_s_routes_are_its_app_s_own_not_an_included_router(function: str) -> None:
+    # FastAPI rebuilds an included router's routes on their first request (shared.api.routers).
+    run = [sys.executable, "-c", OWN_ROUTES, function]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "_IncludedRouter" not in out.stdout
+    assert "APIRoute" in out.stdout or "FastPathRoute" in out.stdout
 
 
 V1_MODEL = """

@@ -76,7 +76,7 @@ class DirectRoutes:
         readable = (v2 or "resource" in event) and "requestContext" in event  # as Mangum infers
         if not self._routes or self._app.dependency_overrides or not readable:
             return None
-        scope = _scope(event, v2=v2)
+        scope = scope_of(event, v2=v2)
         chosen = None if scope is None else self._choose(scope)
         body = event_body(event)
         if scope is None or chosen is None or not _body_fits(scope["headers"], body):
@@ -182,7 +182,7 @@ async def _answer(request: Request, arguments: FastPath, endpoint: Endpoint) -> 
         return internal_error(request.method, request.scope["path"])
 
 
-def _scope(event: LambdaEvent, *, v2: bool) -> dict[str, Any] | None:
+def scope_of(event: LambdaEvent, *, v2: bool) -> dict[str, Any] | None:
     """The parts of Mangum's ASGI scope our routes read, or None for an event to leave to it."""
     context = event["requestContext"]
     if not isinstance(context, dict):
