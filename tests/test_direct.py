@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from shared.api import direct, health, list_route, routes
+from shared.api import create_route, direct, health, list_route, routes
 from shared.api.app import MAX_BODY_BYTES, create_app
 from shared.api.gateway import lambda_handler
 from shared.data.database import Database
@@ -177,39 +177,39 @@ CASES: list[Case] = [
         (f"list {query}", list_route.list_router, partial(_get, "/api/vehicles", query=query), {})
         for query in QUERIES
     ],
-    ("post", routes.create_router, lambda: _post(new_vehicle(vin=make_vin(500))), {}),
-    ("post taken", routes.create_router, lambda: _post(new_vehicle(vin=VIN)), {}),
+    ("post", create_route.create_router, lambda: _post(new_vehicle(vin=make_vin(500))), {}),
+    ("post taken", create_route.create_router, lambda: _post(new_vehicle(vin=VIN)), {}),
     (
         "post charset",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(501)), "application/json; charset=utf-8"),
         {},
     ),
     (
         "post +json",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(502)), "application/vnd.api+json"),
         {},
     ),
     (
         "post text",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(503)), "text/plain"),
         {},
     ),
-    ("post bad vin", routes.create_router, lambda: _post(new_vehicle(vin="short")), {}),
-    ("post malformed", routes.create_router, lambda: _post("{not json"), {}),
-    ("post empty", routes.create_router, lambda: _post(""), {}),
-    ("post lone surrogate", routes.create_router, lambda: _post('{"vin": "\\ud800"}'), {}),
+    ("post bad vin", create_route.create_router, lambda: _post(new_vehicle(vin="short")), {}),
+    ("post malformed", create_route.create_router, lambda: _post("{not json"), {}),
+    ("post empty", create_route.create_router, lambda: _post(""), {}),
+    ("post lone surrogate", create_route.create_router, lambda: _post('{"vin": "\\ud800"}'), {}),
     (
         "post base64",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(504)), base64_body=True),
         {},
     ),
     (
         "post base64 latin-1",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(
             json.dumps(new_vehicle(vin=make_vin(505), make="Citroën")).encode("latin-1"),
             base64_body=True,
@@ -218,44 +218,49 @@ CASES: list[Case] = [
     ),
     (
         "post v1",
-        routes.create_router,
+        create_route.create_router,
         lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(506))).encode()),
         {},
     ),
     (
         "post v1 base64",
-        routes.create_router,
+        create_route.create_router,
         lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(507))).encode(), base64_body=True),
         {},
     ),
     (
         "post length differs",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(508)), headers={"Content-Length": "5"}),
         {},
     ),
-    ("post too large", routes.create_router, lambda: _post({"vin": "x" * MAX_BODY_BYTES}), {}),
+    (
+        "post too large",
+        create_route.create_router,
+        lambda: _post({"vin": "x" * MAX_BODY_BYTES}),
+        {},
+    ),
     (
         "post auth missing",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(509))),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth unknown key",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(510)), headers={"X-API-Key": "vik_nope"}),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth bad prefix",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(511)), headers={"X-API-Key": "nope"}),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth both",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(
             new_vehicle(vin=make_vin(512)),
             headers={"X-API-Key": "vik_a", "Authorization": "Bearer b"},
@@ -264,19 +269,19 @@ CASES: list[Case] = [
     ),
     (
         "post database down",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(513))),
         {"DATABASE_URL": unreachable_database_url()},
     ),
     (
         "post preflight",
-        routes.create_router,
+        create_route.create_router,
         lambda: http_api_event(
             "OPTIONS", "/api/vehicles", headers={"Access-Control-Request-Method": "POST"}
         ),
         {},
     ),
-    ("post get", routes.create_router, lambda: _get("/api/vehicles"), {}),
+    ("post get", create_route.create_router, lambda: _get("/api/vehicles"), {}),
 ]
 
 
@@ -336,7 +341,7 @@ def test_plainly_valid_requests_are_answered_without_mangum(
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{VIN}")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{make_vin(98)}")),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),
-        (routes.create_router, _post(new_vehicle(vin=make_vin(600)))),
+        (create_route.create_router, _post(new_vehicle(vin=make_vin(600)))),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=0")),
     ]:
         lambda_handler(create_app(build()))(event, LambdaContext())

@@ -1,7 +1,7 @@
 """How each vehicle field is stored, exported and listed: the `Column` marker and its readers.
 
 The fields themselves are declared once, as the annotated attributes of the models in
-`shared.data.models` (`VehicleCreate`: what clients and the seed may write; `Vehicle`: that plus
+`shared.data.models` (`Writable`: what clients and the seed may write; `Vehicle`: that plus
 what the database sets). Each attribute carries a `Column` in its `Annotated[...]` metadata. The
 SQL column lists, the JSON the database renders, the COPY rows of the seed and the export's
 column names are all read from there, so adding a field is one migration and one line.
