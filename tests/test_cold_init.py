@@ -59,14 +59,22 @@ NOT_LOADED = {
 # Answers are JSON rendered by PostgreSQL: these models only describe them (defer_build).
 ANSWER_MODELS = ("Vehicle", "VehicleSummary")
 PROBE = """
-import json, sys, importlib
+import dataclasses, json, sys, importlib
+made = []
+process = dataclasses._process_class
+def recorded(cls, *args, **kwargs):
+    if cls.__module__.startswith(("shared.", "functions.")):  # ours: libraries have their own
+        made.append(f"{cls.__module__}.{cls.__qualname__}")
+    return process(cls, *args, **kwargs)
+dataclasses._process_class = recorded
 importlib.import_module("functions." + sys.argv[1])
 models = sys.modules.get("shared.data.models")
 names = sys.argv[2:] if models else []
 built = {name: getattr(models, name).__pydantic_complete__ for name in names}
 tokenize = sys.modules.get("tokenize")
 compiled = bool(tokenize and tokenize._compile.cache_info().currsize)
-print(json.dumps({"modules": sorted(sys.modules), "built": built, "tokenize": compiled}))
+found = {"modules": sorted(sys.modules), "built": built, "tokenize": compiled, "dataclasses": made}
+print(json.dumps(found))
 """
 
 
@@ -93,6 +101,16 @@ def test_no_function_compiles_tokenize_s_expressions_at_import(function: str) ->
     out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["tokenize"] is False
+
+
+@pytest.mark.parametrize("function", NOT_LOADED)
+def test_no_function_makes_a_dataclass_at_import(function: str) -> None:
+    # Python 3.11 compiles each of a dataclass's methods apart: about 1.5 ms a class, 12 ms of
+    # the list's cold start with 8 of them (NamedTuples instead; docs/performance.md, round 4).
+    run = [sys.executable, "-c", PROBE, function]
+    out = subprocess.run(run, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["dataclasses"] == []
 
 
 @pytest.mark.parametrize("function", ["get_vehicle", "list_vehicles", "create_vehicle"])

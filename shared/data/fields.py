@@ -10,14 +10,12 @@ column names are all read from there, so adding a field is one migration and one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """Storage and presentation of one field: its SQL type, the dealer export's column (which a
     file must have when `export_required`, or when the field is required), whether the list shows
     it, and the SQL expression that renders it in JSON (default: the column).
@@ -35,8 +33,7 @@ class Column:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(NamedTuple):
     """A declared field: its JSON and column name, and its `Column`."""
 
     name: str
