@@ -21,7 +21,7 @@ SAM := env SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 SAM_PARAMS ?=
 
 .PHONY: help install dev test lint fmt typecheck pytest test-runtime bench migrate seed keys db-stop
-.PHONY: package deploy clean sam-install sam-template sam-build
+.PHONY: package deploy clean sam-install sam-template sam-build openapi
 
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -133,6 +133,10 @@ deploy: install ## deploy STAGE (default dev), then migrate it; fails if migrate
 	if [ $$status -ne 0 ] || grep -q '"errorMessage"' <<<"$$out"; then \
 		echo "migrate failed on stage $(STAGE)" >&2; exit 1; \
 	fi
+
+# The docs function serves this file; tests/test_openapi.py fails until it matches the app.
+openapi: $(INSTALLED) ## regenerate shared/api/openapi.json (the stored document) from the app
+	$(BIN)/python -m shared.api.openapi
 
 sam-template: $(INSTALLED) ## regenerate template.yaml (AWS SAM) from serverless.yml
 	$(BIN)/python -m shared.dev.sam_template $(SAM_PARAMS)

@@ -24,8 +24,9 @@ from pydantic import ValidationError
 from shared.api.schemas import VehiclePage
 from shared.data import cursor
 from shared.data.fields import names
-from shared.data.models import WRITABLE, Vehicle, VehicleCreate
+from shared.data.models import WRITABLE, Vehicle
 from shared.data.search import Search
+from shared.data.vehicle_create import VehicleCreate
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 

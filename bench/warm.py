@@ -20,8 +20,8 @@ from psycopg import ClientCursor
 from bench import auth, peers
 from bench.stats import Row, Sample, interleaved, per_call_us, ratio_row
 from shared.data import listing, vehicles
-from shared.data.models import VehicleCreate
 from shared.data.search import Search
+from shared.data.vehicle_create import VehicleCreate
 from shared.dev.events import LambdaContext, http_api_event
 from shared.dev.factories import make_vin, new_vehicle
 from shared.ops.settings import get_settings

@@ -1,11 +1,17 @@
-"""GET /docs (Swagger UI), /redoc and /openapi.json, describing every endpoint of the API.
+"""GET /docs (Swagger UI), /redoc and /openapi.json (the stored document), and whatever no other
+function's route matches (JSON 404 and 405, from the whole API): `shared.api.openapi`.
 
-It serves every endpoint too, so `uvicorn functions.docs:app` runs the whole API locally.
+`app` is the whole API, built on first access: `uvicorn functions.docs:app` runs every endpoint.
 """
 
-from shared.api.app import create_app
-from shared.api.gateway import lambda_handler
-from shared.api.routes import all_routers
+from fastapi import FastAPI
 
-app = create_app(*all_routers(), docs=True)
-handler = lambda_handler(app)
+from shared.api.openapi import docs_handler, whole_api
+
+handler = docs_handler()
+
+
+def __getattr__(name: str) -> FastAPI:
+    if name == "app":
+        return whole_api()
+    raise AttributeError(name)

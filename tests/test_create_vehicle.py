@@ -15,7 +15,7 @@ import pytest
 from functions import create_vehicle
 from shared.data import vehicles
 from shared.data.database import Database
-from shared.data.models import VehicleCreate
+from shared.data.vehicle_create import VehicleCreate
 from shared.errors import ConflictError
 from shared.ops.settings import Settings, get_settings
 from tests.fixtures.api import (

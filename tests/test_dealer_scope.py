@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from functions import create_vehicle, delete_vehicle, get_vehicle, update_vehicle
-from shared.api import routes
+from shared.api import create_route
 from shared.auth import keys
 from shared.data import scope
 from shared.data.database import Database
@@ -213,10 +213,10 @@ def test_the_fast_path_and_fastapi_agree_on_a_scoped_post(
     headers = {**key_for(api, ACME), "Content-Type": "application/json"}
     body = json.dumps(new_vehicle(vin=make_vin(9), dealer_name=dealer))
     event = http_api_event("POST", "/api/vehicles", body=body, headers=headers)
-    fast = invoke(_handler(routes.create_router, fast=True), event)
+    fast = invoke(_handler(create_route.create_router, fast=True), event)
     with api.transaction() as conn:
         conn.execute("DELETE FROM vehicles WHERE vin = %s", [make_vin(9)])
-    plain = invoke(_handler(routes.create_router, fast=False), event)
+    plain = invoke(_handler(create_route.create_router, fast=False), event)
     assert _comparable(fast) == _comparable(plain)
     assert fast.status == (201 if dealer in (ACME, " acme motors") else 403)
 

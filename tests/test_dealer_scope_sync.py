@@ -15,7 +15,7 @@ import pytest
 from shared.auth import commands, keys
 from shared.data import vehicles, writes
 from shared.data.database import Database
-from shared.data.models import VehicleCreate
+from shared.data.vehicle_create import VehicleCreate
 from shared.errors import PermissionDeniedError, SeedError
 from shared.migrations.files import MIGRATIONS_DIR, load
 from shared.migrations.runner import Migrator

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from shared.api import direct, health, list_route, routes
+from shared.api import create_route, direct, health, lifecycle, list_route, routes
 from shared.api.app import MAX_BODY_BYTES, create_app
 from shared.api.gateway import lambda_handler
 from shared.data.database import Database
@@ -177,39 +177,39 @@ CASES: list[Case] = [
         (f"list {query}", list_route.list_router, partial(_get, "/api/vehicles", query=query), {})
         for query in QUERIES
     ],
-    ("post", routes.create_router, lambda: _post(new_vehicle(vin=make_vin(500))), {}),
-    ("post taken", routes.create_router, lambda: _post(new_vehicle(vin=VIN)), {}),
+    ("post", create_route.create_router, lambda: _post(new_vehicle(vin=make_vin(500))), {}),
+    ("post taken", create_route.create_router, lambda: _post(new_vehicle(vin=VIN)), {}),
     (
         "post charset",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(501)), "application/json; charset=utf-8"),
         {},
     ),
     (
         "post +json",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(502)), "application/vnd.api+json"),
         {},
     ),
     (
         "post text",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(503)), "text/plain"),
         {},
     ),
-    ("post bad vin", routes.create_router, lambda: _post(new_vehicle(vin="short")), {}),
-    ("post malformed", routes.create_router, lambda: _post("{not json"), {}),
-    ("post empty", routes.create_router, lambda: _post(""), {}),
-    ("post lone surrogate", routes.create_router, lambda: _post('{"vin": "\\ud800"}'), {}),
+    ("post bad vin", create_route.create_router, lambda: _post(new_vehicle(vin="short")), {}),
+    ("post malformed", create_route.create_router, lambda: _post("{not json"), {}),
+    ("post empty", create_route.create_router, lambda: _post(""), {}),
+    ("post lone surrogate", create_route.create_router, lambda: _post('{"vin": "\\ud800"}'), {}),
     (
         "post base64",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(504)), base64_body=True),
         {},
     ),
     (
         "post base64 latin-1",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(
             json.dumps(new_vehicle(vin=make_vin(505), make="Citroën")).encode("latin-1"),
             base64_body=True,
@@ -218,44 +218,49 @@ CASES: list[Case] = [
     ),
     (
         "post v1",
-        routes.create_router,
+        create_route.create_router,
         lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(506))).encode()),
         {},
     ),
     (
         "post v1 base64",
-        routes.create_router,
+        create_route.create_router,
         lambda: _v1_post(json.dumps(new_vehicle(vin=make_vin(507))).encode(), base64_body=True),
         {},
     ),
     (
         "post length differs",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(508)), headers={"Content-Length": "5"}),
         {},
     ),
-    ("post too large", routes.create_router, lambda: _post({"vin": "x" * MAX_BODY_BYTES}), {}),
+    (
+        "post too large",
+        create_route.create_router,
+        lambda: _post({"vin": "x" * MAX_BODY_BYTES}),
+        {},
+    ),
     (
         "post auth missing",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(509))),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth unknown key",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(510)), headers={"X-API-Key": "vik_nope"}),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth bad prefix",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(511)), headers={"X-API-Key": "nope"}),
         {"AUTH_WRITE": "on"},
     ),
     (
         "post auth both",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(
             new_vehicle(vin=make_vin(512)),
             headers={"X-API-Key": "vik_a", "Authorization": "Bearer b"},
@@ -264,20 +269,42 @@ CASES: list[Case] = [
     ),
     (
         "post database down",
-        routes.create_router,
+        create_route.create_router,
         lambda: _post(new_vehicle(vin=make_vin(513))),
         {"DATABASE_URL": unreachable_database_url()},
     ),
     (
         "post preflight",
-        routes.create_router,
+        create_route.create_router,
         lambda: http_api_event(
             "OPTIONS", "/api/vehicles", headers={"Access-Control-Request-Method": "POST"}
         ),
         {},
     ),
-    ("post get", routes.create_router, lambda: _get("/api/vehicles"), {}),
+    ("post get", create_route.create_router, lambda: _get("/api/vehicles"), {}),
+    # DELETE, whose every request is plain: the answers that leave the table as it was.
+    ("delete unknown", lifecycle.delete_router, lambda: _delete(make_vin(97)), {}),
+    ("delete short vin", lifecycle.delete_router, lambda: _delete("short"), {}),
+    ("delete stale etag", lifecycle.delete_router, lambda: _delete(VIN, {"If-Match": '"1-1"'}), {}),
+    ("delete stage", lifecycle.delete_router, lambda: _delete(make_vin(97), stage="dev"), {}),
+    ("delete auth missing", lifecycle.delete_router, lambda: _delete(VIN), {"AUTH_WRITE": "on"}),
+    (
+        "delete auth unknown key",
+        lifecycle.delete_router,
+        lambda: _delete(VIN, {"X-API-Key": "vik_nope"}),
+        {"AUTH_WRITE": "on"},
+    ),
+    (
+        "delete database down",
+        lifecycle.delete_router,
+        lambda: _delete(VIN),
+        {"DATABASE_URL": unreachable_database_url()},
+    ),
 ]
+
+
+def _delete(vin: str, headers: dict[str, str] | None = None, **options: Any) -> Event:
+    return http_api_event("DELETE", f"/api/vehicles/{vin}", headers=headers, **options)
 
 
 def _served(handler: Any, event: Event, capsys: pytest.CaptureFixture[str]) -> tuple[Any, ...]:
@@ -318,6 +345,26 @@ def test_a_direct_answer_is_the_answer_mangum_and_fastapi_give(
     assert fast == plain
 
 
+@pytest.mark.parametrize("if_match", [None, "*"], ids=["unconditional", "any-etag"])
+def test_a_direct_delete_is_the_delete_mangum_and_fastapi_do(
+    app_env: pytest.MonkeyPatch,
+    db: Database,
+    capsys: pytest.CaptureFixture[str],
+    if_match: str | None,
+) -> None:
+    app = create_app(lifecycle.delete_router())
+    event = _delete(VIN, {"If-Match": if_match} if if_match else None)
+    answers = []
+    for handler in (lambda_handler(app), lambda_handler(app, direct=False)):
+        insert_vehicle(db, vin=VIN)
+        answers.append(_served(handler, event, capsys))
+        assert db.fetch_one("SELECT count(*) FROM vehicles WHERE vin = %s", [VIN], retry=True) == (
+            0,
+        )
+    assert answers[0] == answers[1]
+    assert answers[0][0]["statusCode"] == 204
+
+
 def test_plainly_valid_requests_are_answered_without_mangum(
     app_env: pytest.MonkeyPatch, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -336,8 +383,9 @@ def test_plainly_valid_requests_are_answered_without_mangum(
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{VIN}")),
         (routes.get_router, http_api_event(GET, f"/api/vehicles/{make_vin(98)}")),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),
-        (routes.create_router, _post(new_vehicle(vin=make_vin(600)))),
+        (create_route.create_router, _post(new_vehicle(vin=make_vin(600)))),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=0")),
+        (lifecycle.delete_router, _delete(VIN)),
     ]:
         lambda_handler(create_app(build()))(event, LambdaContext())
-    assert direct_answers == [200, 200, 404, 200, 201, 0]  # page=0 is FastAPI's 422
+    assert direct_answers == [200, 200, 404, 200, 201, 0, 204]  # page=0 is FastAPI's 422

@@ -11,7 +11,7 @@ import pytest
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.routing import APIRoute
 
-from shared.api import list_route, params, routes
+from shared.api import create_route, list_route, params, routes
 from shared.api.app import create_app
 from shared.api.fast_route import FastPathRoute
 from shared.api.gateway import lambda_handler
@@ -142,11 +142,11 @@ def test_a_create_request_gets_the_answer_fastapi_gives(
     event = http_api_event(
         "POST", "/api/vehicles", body=text, headers={"Content-Type": content_type}
     )
-    fast = invoke(_handler(routes.create_router, fast=True), event)
+    fast = invoke(_handler(create_route.create_router, fast=True), event)
     if fast.status == 201:  # the plain handler must find the table as the fast one did
         with db.transaction() as conn:
             conn.execute("DELETE FROM vehicles WHERE vin = %s", [fast.json()["vin"]])
-    plain = invoke(_handler(routes.create_router, fast=False), event)
+    plain = invoke(_handler(create_route.create_router, fast=False), event)
     assert _comparable(fast) == _comparable(plain)
 
 
@@ -172,7 +172,7 @@ def test_overridden_dependencies_take_fastapi_s_path(api: Database) -> None:
     async def refuse() -> None:
         raise HTTPException(403, "Refused.")
 
-    app = create_app(routes.create_router())
+    app = create_app(create_route.create_router())
     app.dependency_overrides[params.require_json] = refuse
     event = http_api_event("POST", "/api/vehicles", body=json.dumps(new_vehicle(vin=make_vin(600))))
     reply = invoke(lambda_handler(app), event)

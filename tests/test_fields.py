@@ -13,10 +13,10 @@ from shared.data.models import (
     STORED,
     WRITABLE,
     Vehicle,
-    VehicleCreate,
     VehicleSummary,
 )
 from shared.data.search import Search
+from shared.data.vehicle_create import VehicleCreate
 from shared.data.vehicles import GET_BY_VIN, INSERT
 from shared.seed.export import COLUMNS
 from shared.seed.loader import COPY_STAGING, CREATE_STAGING

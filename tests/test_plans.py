@@ -15,8 +15,8 @@ import pytest
 from shared.auth import keys
 from shared.data import listing, plans, vehicles, writes
 from shared.data.database import Database
-from shared.data.models import VehicleCreate
 from shared.data.search import Search
+from shared.data.vehicle_create import VehicleCreate
 from shared.dev import plans as plan_functions
 from shared.errors import PreconditionFailedError
 from shared.migrations.files import MIGRATIONS_DIR, load

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shared.data.models import VehicleCreate
 from shared.data.types import MAX_IMAGE_URLS
+from shared.data.vehicle_create import VehicleCreate
 from tests.fixtures.api import new_vehicle
 
 

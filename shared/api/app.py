@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.api import compat, cors
 from shared.api.docs_pages import add_docs_pages
+from shared.api.routers import attach, own_routes
 from shared.errors import (
     AppError,
     AuthenticationError,
@@ -58,7 +59,8 @@ _STATUS_OF: dict[type[AppError], int] = {
 
 
 def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
-    """An app serving `routers`; `docs=True` also serves /docs, /redoc and /openapi.json."""
+    """An app serving `routers`; `docs=True` also serves /docs, /redoc and /openapi.json.
+    The routes of routers from `new_router` are the app's own (`shared.api.routers`)."""
     app = FastAPI(
         title="Vehicle inventory API",
         version="1.0.0",
@@ -69,11 +71,11 @@ def create_app(*routers: APIRouter, docs: bool = False) -> FastAPI:
         # Our traces, metrics and logs go through Powertools (X-Ray, EMF); FastAPI's native
         # OpenTelemetry would otherwise look up its providers on every request.
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        routes=own_routes(routers),
     )
     if docs:
         add_docs_pages(app, "/openapi.json")
-    for router in routers:
-        app.include_router(router)
+    attach(app, routers)
     app.add_exception_handler(AppError, app_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(405, _method_not_allowed)

@@ -67,7 +67,7 @@ class DirectRoutes:
         self._config = config
         routes = [*_flat(app.router.routes), None]
         self._routes: list[APIRoute] = routes[: routes.index(None)]  # type: ignore[assignment]
-        if not any(fast_path_of(route) for route in self._routes):  # PATCH, DELETE: Mangum's
+        if not any(fast_path_of(route) for route in self._routes):  # PATCH: Mangum's
             self._routes = []
 
     def __call__(self, event: LambdaEvent) -> dict[str, Any] | None:
@@ -76,7 +76,7 @@ class DirectRoutes:
         readable = (v2 or "resource" in event) and "requestContext" in event  # as Mangum infers
         if not self._routes or self._app.dependency_overrides or not readable:
             return None
-        scope = _scope(event, v2=v2)
+        scope = scope_of(event, v2=v2)
         chosen = None if scope is None else self._choose(scope)
         body = event_body(event)
         if scope is None or chosen is None or not _body_fits(scope["headers"], body):
@@ -88,7 +88,7 @@ class DirectRoutes:
     def _choose(self, scope: dict[str, Any]) -> tuple[FastPath, Endpoint] | None:
         """The route Starlette would serve (the first whose path and method match), if it has a
         fast path; its path parameters go into `scope`."""
-        if scope["method"] not in ("GET", "POST"):
+        if scope["method"] not in ("GET", "POST", "DELETE"):
             return None
         path = get_route_path(scope)
         for route in self._routes:
@@ -182,7 +182,7 @@ async def _answer(request: Request, arguments: FastPath, endpoint: Endpoint) -> 
         return internal_error(request.method, request.scope["path"])
 
 
-def _scope(event: LambdaEvent, *, v2: bool) -> dict[str, Any] | None:
+def scope_of(event: LambdaEvent, *, v2: bool) -> dict[str, Any] | None:
     """The parts of Mangum's ASGI scope our routes read, or None for an event to leave to it."""
     context = event["requestContext"]
     if not isinstance(context, dict):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from shared.api.app import JSON
 from shared.api.documented import error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
+from shared.api.routers import new_router
 from shared.data import readiness as readiness_check
 from shared.runtime import get_database
 
@@ -57,7 +58,7 @@ async def _no_arguments(request: Request) -> dict[str, Any]:  # noqa: ARG001 - t
 
 def health_router() -> APIRouter:
     """GET /health and GET /health/ready."""
-    router = APIRouter(tags=["health"], route_class=FastPathRoute)
+    router = new_router(tags=["health"], route_class=FastPathRoute)
     router.get("/health", response_model=HealthStatus, responses=error_responses(500))(liveness)
     router.head("/health", include_in_schema=False)(liveness_head)
     router.get("/health/ready", response_model=HealthStatus, responses=error_responses(500, 503))(

@@ -18,6 +18,7 @@ from shared.api.app import JSON, json_response
 from shared.api.documented import ErrorDetail, error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
 from shared.api.query import ListQuery
+from shared.api.routers import new_router
 from shared.api.schemas import VehiclePage
 from shared.data import cursor, listing
 from shared.ops.settings import get_settings
@@ -70,7 +71,7 @@ async def _list_arguments(request: Request) -> dict[str, Any] | None:
 
 def list_router() -> APIRouter:
     """GET /api/vehicles, and the same without a redirect at /api/vehicles/."""
-    router = APIRouter(
+    router = new_router(
         tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
     )
     router.get(

@@ -1,5 +1,5 @@
-"""GET /api/vehicles/{vin} and POST /api/vehicles, one router factory each, and `all_routers`
-for the docs function (health, the list, PATCH and DELETE have modules of their own).
+"""GET /api/vehicles/{vin}, and `all_routers` for the whole API (`shared.api.openapi`): health,
+the list, POST, PATCH and DELETE have modules of their own.
 
 Routers are built by functions, not at import, so a function's cold start builds only its own
 (FastAPI does real work per route: parameter and response models, OpenAPI metadata).
@@ -12,38 +12,21 @@ are served one at a time: fine there.)
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Response
-from pydantic import ValidationError
 
 from shared.api import conditional, security
-from shared.api.app import JSON, json_response
+from shared.api.app import json_response
 from shared.api.documented import ErrorDetail, error_responses
 from shared.api.fast_route import FastPathRoute, fast_path
-from shared.api.params import ETAG_HEADER, VinPath, media_type, require_json
-from shared.auth import access
-from shared.auth.access import Caller
+from shared.api.params import ETAG_HEADER, VinPath
+from shared.api.routers import new_router
 from shared.data import vehicles
 from shared.data import vin as vins
-from shared.data.models import EXAMPLE_VIN, Vehicle, VehicleCreate, VehicleSummary
+from shared.data.models import Vehicle, VehicleSummary
 from shared.ops.settings import get_settings
 from shared.runtime import get_database
-
-_LOCATION = {
-    "description": "where the new vehicle can be read",
-    "schema": {"type": "string", "example": f"/api/vehicles/{EXAMPLE_VIN}"},
-}
-
-# The new vehicle can be read at its Location: said as an OpenAPI link, which fuzzers follow.
-_READ_IT = {
-    "GetVehicleByVin": {
-        "operationId": "vehicle_by_vin_api_vehicles__vin__get",
-        "parameters": {"vin": "$response.body#/vin"},
-        "description": "the `vin` of the answer is the path parameter of `Location`",
-    }
-}
 
 
 async def vehicle_by_vin(
@@ -57,23 +40,6 @@ async def vehicle_by_vin(
     if conditional.not_modified(if_none_match, found.etag):
         return Response(status_code=304, headers={"ETag": found.etag})
     return json_response(found.body, headers={"ETag": found.etag})
-
-
-async def create(
-    vehicle: VehicleCreate, request: Request, caller: Annotated[Caller, Depends(security.writer)]
-) -> Response:
-    """Add a vehicle; its VIN is stored trimmed and upper-cased and must be new in any case.
-
-    Needs a credential: a Supabase access token granting a write role, or an API key. A
-    dealer-scoped credential may only add vehicles of its dealers (403 otherwise)."""
-    created = vehicles.insert(
-        db=get_database(),
-        vehicle=vehicle,
-        api_key_hash=caller.api_key_hash,
-        dealers=caller.dealers,
-    )
-    location = f"{request.scope.get('root_path', '')}/api/vehicles/{vehicle.vin}"
-    return json_response(created.body, 201, {"Location": location, "ETag": created.etag})
 
 
 # Fast paths (see shared.api.fast_route): the arguments of a plainly valid request, else None.
@@ -91,25 +57,9 @@ async def _vin_arguments(request: Request) -> dict[str, Any] | None:
     }
 
 
-@fast_path(create, dependencies=(require_json, security.writer))
-async def _create_arguments(request: Request) -> dict[str, Any] | None:
-    if media_type(request) != JSON:  # require_json's 415, and +json types, FastAPI's way
-        return None
-    try:  # parsed and validated as FastAPI does: json.loads, then the model in Python mode
-        vehicle = VehicleCreate.model_validate(json.loads(await request.body()))
-    except (ValueError, ValidationError):  # FastAPI answers with its own 400 or 422
-        return None
-    # As FastAPI does after the body: the credential (401/403 raised as the dependency raises).
-    headers = request.headers
-    caller = access.for_write(
-        get_settings(), authorization=headers.get("authorization"), api_key=headers.get("x-api-key")
-    )
-    return {"vehicle": vehicle, "request": request, "caller": caller}
-
-
 def get_router() -> APIRouter:
     """GET /api/vehicles/{vin}."""
-    router = APIRouter(
+    router = new_router(
         tags=["vehicles"], route_class=FastPathRoute, dependencies=[Depends(security.reader)]
     )
     router.get(
@@ -125,26 +75,11 @@ def get_router() -> APIRouter:
     return router
 
 
-def create_router() -> APIRouter:
-    """POST /api/vehicles."""
-    router = APIRouter(tags=["vehicles"], route_class=FastPathRoute)
-    router.post(
-        "/api/vehicles",
-        status_code=201,
-        response_model=Vehicle,
-        dependencies=[Depends(require_json)],
-        responses={
-            201: {"headers": {"Location": _LOCATION, "ETag": ETAG_HEADER}, "links": _READ_IT},
-            **error_responses(400, 401, 403, 409, 413, 415, 500, 503),
-        },
-    )(create)
-    return router
-
-
 def all_routers() -> list[APIRouter]:
     """All of them, for the docs function (and local development)."""
     # Imported here: a function mounting one of these needs none of the others (PATCH builds
     # its own model, the list its query's; health needs no vehicle model at all).
+    from shared.api.create_route import create_router  # noqa: PLC0415
     from shared.api.health import HealthStatus, health_router  # noqa: PLC0415
     from shared.api.lifecycle import delete_router  # noqa: PLC0415
     from shared.api.list_route import list_router  # noqa: PLC0415

@@ -14,6 +14,7 @@ from shared.api import conditional, security
 from shared.api.app import JSON, json_response
 from shared.api.documented import error_responses
 from shared.api.params import ETAG_HEADER, IF_MATCH, VinPath, require_json
+from shared.api.routers import new_router
 from shared.auth.access import Caller
 from shared.data import vin as vins
 from shared.data import writes
@@ -54,7 +55,7 @@ async def update(
 
 def update_router() -> APIRouter:
     """PATCH /api/vehicles/{vin}."""
-    router = APIRouter(tags=["vehicles"])
+    router = new_router(tags=["vehicles"])
     body = {"schema": {"$ref": "#/components/schemas/VehiclePatch"}}
     router.patch(
         "/api/vehicles/{vin}",

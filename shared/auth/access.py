@@ -18,8 +18,7 @@ number, an object, `null`, an empty list, a blank name) is refused with 403, nev
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.auth import keys, tokens
 from shared.data import credentials, scope
@@ -35,8 +34,7 @@ WRITE_SCOPES = ("write",)
 READ_SCOPES = ("read", "write")
 
 
-@dataclass(frozen=True, slots=True)
-class Caller:
+class Caller(NamedTuple):
     """Who a request comes from. `api_key_hash` is set for an API key, which the database checks
     with the statement it guards; a caller without it is already authorised."""
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from shared.data import scope
 from shared.data.database import Database
@@ -45,8 +45,7 @@ RETURNING id, name
 """
 
 
-@dataclass(frozen=True, slots=True)
-class KeyInfo:
+class KeyInfo(NamedTuple):
     """A stored key, as `keys list` shows it (never the key itself: it is not stored)."""
 
     id: int

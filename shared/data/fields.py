@@ -1,7 +1,7 @@
 """How each vehicle field is stored, exported and listed: the `Column` marker and its readers.
 
 The fields themselves are declared once, as the annotated attributes of the models in
-`shared.data.models` (`VehicleCreate`: what clients and the seed may write; `Vehicle`: that plus
+`shared.data.models` (`Writable`: what clients and the seed may write; `Vehicle`: that plus
 what the database sets). Each attribute carries a `Column` in its `Annotated[...]` metadata. The
 SQL column lists, the JSON the database renders, the COPY rows of the seed and the export's
 column names are all read from there, so adding a field is one migration and one line.
@@ -10,14 +10,12 @@ column names are all read from there, so adding a field is one migration and one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     """Storage and presentation of one field: its SQL type, the dealer export's column (which a
     file must have when `export_required`, or when the field is required), whether the list shows
     it, and the SQL expression that renders it in JSON (default: the column).
@@ -35,8 +33,7 @@ class Column:
     source: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
+class Spec(NamedTuple):
     """A declared field: its JSON and column name, and its `Column`."""
 
     name: str

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator
 
 from shared.data.fields import Column
-from shared.data.models import VehicleCreate, short_vin_allowed, short_vin_problem
+from shared.data.models import Writable, short_vin_allowed, short_vin_problem
 from shared.data.writes import PATCHABLE
 
 READ_ONLY = ("vin", "created_at", "updated_at")
@@ -38,7 +38,7 @@ def _schema(schema: dict[str, Any]) -> None:
 def _patch_model() -> type[BaseModel]:
     attributes: dict[str, Any] = {}
     for spec in PATCHABLE:
-        info = VehicleCreate.model_fields[spec.name]
+        info = Writable.model_fields[spec.name]
         rules = [m for m in info.metadata if not isinstance(m, Column)]
         annotation: Any = Annotated[(info.annotation, *rules)] if rules else info.annotation
         if spec.name in CLEARED:
@@ -71,7 +71,7 @@ def changes_of(patch: BaseModel) -> dict[str, Any]:
 
 
 def year_problem(vin: str, changes: dict[str, Any]) -> str | None:
-    """A new year that the vehicle's short VIN rules out (see `VehicleCreate`), or None."""
+    """A new year that the vehicle's short VIN rules out (see `Writable`), or None."""
     year = changes.get("year")
     if year is not None and not short_vin_allowed(vin, year):
         return short_vin_problem(vin)

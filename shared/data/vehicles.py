@@ -7,13 +7,16 @@ One statement per request, so one round trip (see `Database.fetch_one`).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from shared.data import credentials, plans, scope
 from shared.data.database import Database
 from shared.data.fields import json_object, names
-from shared.data.models import FIELDS, WRITABLE, VehicleCreate
+from shared.data.models import FIELDS, WRITABLE
 from shared.errors import ConflictError, NotFoundError, PermissionDeniedError
+
+if TYPE_CHECKING:  # validated by the callers that have one (POST, the seed): built only there
+    from shared.data.vehicle_create import VehicleCreate
 
 # The strong ETag of a row: its creation (so a VIN deleted and created again never repeats an
 # old ETag) and its change count (so two changes in one microsecond still give two ETags).

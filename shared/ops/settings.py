@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from shared.errors import ConfigurationError
 
@@ -51,9 +51,11 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Typed view of the environment. Build with `Settings.from_env`, read with `get_settings`."""
+class Settings(NamedTuple):
+    """Typed view of the environment. Build with `Settings.from_env`, read with `get_settings`.
+
+    A NamedTuple, not a frozen dataclass: on Python 3.11 the dataclass's generated methods cost
+    every cold start about 3 ms more (docs/performance.md, round 4)."""
 
     database_url: str | None = None
     database_url_ssm_parameter: str | None = None
@@ -66,7 +68,7 @@ class Settings:
     migration_lock_timeout_ms: int = 3000
     cors_origins: tuple[str, ...] = ("*",)
     vin_check_digit: bool = True
-    cursor_secret: str = field(default="", repr=False)  # signs list cursors; never logged
+    cursor_secret: str = ""  # signs list cursors; never logged (see __repr__)
     log_level: str = "INFO"
     log_format: str = "json"
     service_name: str = "vehicle-inventory"
@@ -91,6 +93,12 @@ class Settings:
     auth_jwks_max_age: int = 600
     auth_jwks_refetch_seconds: int = 30
     auth_jwks_timeout_ms: int = 2000
+
+    def __repr__(self) -> str:
+        shown = (
+            f"{k}={v!r}" for k, v in zip(self._fields, self, strict=True) if k != "cursor_secret"
+        )
+        return f"Settings({', '.join(shown)})"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

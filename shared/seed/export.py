@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from shared.data.cells import is_placeholder
-from shared.data.models import WRITABLE, VehicleCreate
+from shared.data.models import WRITABLE, Writable
 from shared.errors import SeedError
 
 # Our field -> the export's column, from the field declaration; the columns a file must have.
@@ -19,8 +19,7 @@ COLUMNS = {f.name: f.column.export for f in WRITABLE if f.column.export}
 REQUIRED = [
     f.column.export
     for f in WRITABLE
-    if f.column.export
-    and (f.column.export_required or VehicleCreate.model_fields[f.name].is_required())
+    if f.column.export and (f.column.export_required or Writable.model_fields[f.name].is_required())
 ]
 
 

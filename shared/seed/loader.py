@@ -19,7 +19,8 @@ from pydantic import ValidationError
 
 from shared.data.database import Database
 from shared.data.fields import names
-from shared.data.models import WRITABLE, VehicleCreate
+from shared.data.models import WRITABLE
+from shared.data.vehicle_create import VehicleCreate
 from shared.seed import documents
 from shared.seed.copy_text import copy_line
 from shared.seed.export import COLUMNS, Record
