@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 from collections.abc import Callable
 from datetime import datetime
@@ -115,7 +114,7 @@ _READERS: dict[str, Callable[[str], SortKey]] = {
 
 def _sign(body: bytes) -> bytes:
     secret = get_settings().cursor_secret.encode() or _DEFAULT_KEY
-    return hmac.new(secret, body, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
+    return hmac.digest(secret, body, "sha256")[:_SIGNATURE_BYTES]
 
 
 def _b64(data: bytes) -> str:

@@ -101,6 +101,11 @@ class Search(NamedTuple):
 
     def fingerprint(self) -> str:
         """A digest of the query, which a cursor must carry to be accepted."""
+        if self == _NEWEST:  # the old API's plain list, most pages served: its digest is known
+            return _NEWEST_DIGEST
+        return self._digest()
+
+    def _digest(self) -> str:
         # The fields as `dataclasses.asdict` gave them (tuples as JSON lists): the digests of
         # the cursors already out there stay the same.
         fields = self._asdict()
@@ -140,6 +145,10 @@ class Search(NamedTuple):
             parts.append(_text_search(self.q, implied=[names for _, names in named]))
         params = {k: v for _, p in parts for k, v in p.items()}
         return [fragment for fragment, _ in parts], params
+
+
+_NEWEST = Search()
+_NEWEST_DIGEST = _NEWEST._digest()
 
 
 class Position(NamedTuple):

@@ -34,6 +34,7 @@ _REQUEST_METRICS = [
     {"Name": "Latency", "Unit": "Milliseconds"},
 ]
 _DB_METRIC = [{"Name": "DatabaseTime", "Unit": "Milliseconds"}]
+_COMPACT = json.JSONEncoder(separators=(",", ":"), default=str)  # json.dumps makes one a call
 
 
 @cache
@@ -134,7 +135,7 @@ def log_access(method: str, route: str, status: int, duration_ms: float) -> None
             f'"level":"INFO","location":"log_access","message":{message},'
             f'"timestamp":"{timestamp},{int(now % 1 * 1000):03d}+0000",'
         )
-    keys = json.dumps(_invocation["keys"], separators=(",", ":"), default=str)[1:-1]
+    keys = _COMPACT.encode(_invocation["keys"])[1:-1]
     parts += [head, f",{keys}" if keys else "", middle]
     parts.append(f'"duration_ms":{duration!r},{tail}"Latency":{duration!r},')
     emf = _emf(settings.metrics_namespace, with_db)
