@@ -6,6 +6,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -63,17 +64,37 @@ def interleaved(
 ) -> dict[str, Sample]:
     """`per_call_us` for several variants at once: each round times one loop of each in turn,
     so that load changes on a shared machine hit every variant alike."""
+    return interleaved_timings(calls, per_loop=per_loop, repeats=repeats).wall
+
+
+class Timings(NamedTuple):
+    """Wall-clock and CPU microseconds per call of each variant, from the same loops."""
+
+    wall: dict[str, Sample]
+    cpu: dict[str, Sample]
+
+
+def interleaved_timings(
+    calls: dict[str, Callable[[], object]], *, per_loop: int, repeats: int = 7
+) -> Timings:
+    """`interleaved`, with this process's CPU time of each loop beside its wall time: what the
+    caller's own code costs, without the time spent waiting for the database."""
     for call in calls.values():
         for _ in range(max(50, per_loop // 10)):
             call()
-    loops: dict[str, list[float]] = {name: [] for name in calls}
+    wall: dict[str, list[float]] = {name: [] for name in calls}
+    cpu: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
         for name, call in calls.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             for _ in range(per_loop):
                 call()
-            loops[name].append((time.perf_counter() - start) / per_loop * 1e6)
-    return {name: Sample(tuple(values), "us") for name, values in loops.items()}
+            cpu[name].append((time.process_time() - start_cpu) / per_loop * 1e6)
+            wall[name].append((time.perf_counter() - start) / per_loop * 1e6)
+    return Timings(
+        {name: Sample(tuple(values), "us") for name, values in wall.items()},
+        {name: Sample(tuple(values), "us") for name, values in cpu.items()},
+    )
 
 
 def ratio_row(figure: str, value: Sample, floor: Sample, *, at_most: float, note: str = "") -> Row:
