@@ -157,7 +157,9 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
             "raw psycopg": lambda: raw(
                 vehicles.INSERTS.trusted.call,
                 {
-                    **VehicleCreate(**new_vehicle(vin=make_vin(next(serials)))).model_dump(),
+                    "vehicle": VehicleCreate(
+                        **new_vehicle(vin=make_vin(next(serials)))
+                    ).model_dump_json(),
                     "caller_dealers": None,
                 },
             ),

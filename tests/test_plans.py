@@ -1,4 +1,4 @@
-"""The statements whose plans the database keeps (`shared.data.plans`, migration 0010): the
+"""The statements whose plans the database keeps (`shared.data.plans`, migrations 0010-0011): the
 functions run exactly the statements the code derives, answer what those statements answer
 (directly and through PgBouncer, before and after the plan cache switches to a generic plan), see
 every write at once, survive a change of the table, and a database without them is read and
@@ -15,6 +15,8 @@ import pytest
 from shared.auth import keys
 from shared.data import listing, plans, vehicles, writes
 from shared.data.database import Database
+from shared.data.fields import names
+from shared.data.models import WRITABLE
 from shared.data.search import Search
 from shared.data.vehicle_create import VehicleCreate
 from shared.dev import plans as plan_functions
@@ -174,14 +176,17 @@ def vins_left(db: Database) -> list[str]:
     return [row[0] for row in rows]
 
 
+@pytest.mark.parametrize("before", ["0010", "0011"], ids=["no-functions", "old-insert-function"])
 @pytest.mark.parametrize("keyed", [False, True], ids=["trusted", "api-key"])
 def test_writes_by_function_answer_as_writes_by_statement(
-    routed: Database, fresh: tuple[Database, Migrator], keyed: bool
+    routed: Database, fresh: tuple[Database, Migrator], keyed: bool, before: str
 ) -> None:
     """The same writes on the session database (functions, maybe through PgBouncer) and on a
-    database before 0010 (statements) answer the same, but for each row's creation time."""
+    database before `before` answer the same, but for each row's creation time: before 0010 no
+    function exists; before 0011 the INSERT's function takes other arguments than the code's
+    (the statements are sent instead)."""
     db, migrator = fresh
-    migrator.down(target=[m.version for m in load(MIGRATIONS_DIR) if m.version < "0010"][-1])
+    migrator.down(target=[m.version for m in load(MIGRATIONS_DIR) if m.version < before][-1])
     results = []
     for database in (routed, db):
         stock(database, 1)
@@ -190,6 +195,58 @@ def test_writes_by_function_answer_as_writes_by_statement(
         results.append([TIMES.sub("", answer) for answer in answers])
         assert vins_left(database) == [synthetic_vin(0)]
     assert results[0] == results[1]
+
+
+# Every writable field, with what a text or array literal, JSON or quoting could get wrong.
+_AWKWARD = 'Quote\' "double" back\\slash {brace} a,b NULL é 🚗 車'
+AWKWARD_VEHICLE = new_vehicle(
+    make='O\'Brien "Motors"',
+    model=_AWKWARD[:40],
+    description=f"Line one\nline two\ttabbed {_AWKWARD}",
+    image_urls=["https://images.example.com/a,b.jpg", 'https://images.example.com/q"{x}.jpg'],
+    year=2003,
+    trim="EX-L \\ V6",
+    price="99999.99",
+    mileage=9_999_999,
+    condition="Used",
+    stock_number="A-1,2",
+    exterior_color="Rot/Weiß",
+    interior_color="NULL",
+    transmission="6-speed",
+    fuel_type="Gas",
+    dealer_name='D\'Angelo "Cars"',
+    detail_url='https://dealer.example.com/v?id=1&x="y"',
+    equipment=["NULL", "a,b", 'quote"d', "back\\slash", "{brace}", "", "é 🚗"],
+    status="sold",
+)
+# Column names from the field declaration; every value is bound.
+TYPED_INSERT = (
+    f"INSERT INTO vehicles ({names(WRITABLE)}) "  # noqa: S608
+    f"VALUES ({', '.join(f'%({f.name})s' for f in WRITABLE)})"
+)
+STORED = f"SELECT {names(WRITABLE)} FROM vehicles WHERE vin = %(vin)s"  # noqa: S608
+
+
+@pytest.mark.parametrize("before", [None, "0011"], ids=["function", "statement"])
+def test_the_inserts_one_json_parameter_stores_what_typed_parameters_store(
+    fresh: tuple[Database, Migrator], before: str | None
+) -> None:
+    """POST's INSERT reads the vehicle from its JSON: every field is stored as psycopg's typed
+    parameters store it, whatever quotes, commas, braces, escapes or non-ASCII it holds."""
+    db, migrator = fresh
+    if before:
+        migrator.down(target=[m.version for m in load(MIGRATIONS_DIR) if m.version < before][-1])
+    vehicle = VehicleCreate(**AWKWARD_VEHICLE)
+    vehicles.insert(db=db, vehicle=vehicle)
+    by_json = db.fetch_one(STORED, {"vin": vehicle.vin}, retry=True)
+    reference = vehicle.model_copy(update={"vin": synthetic_vin(900)})
+    with db.transaction() as conn:
+        conn.execute(TYPED_INSERT, reference.model_dump())
+    typed = db.fetch_one(STORED, {"vin": reference.vin}, retry=True)
+    assert by_json is not None
+    assert typed is not None
+    assert by_json[1:] == typed[1:]
+    assert by_json[1:] == tuple(vehicle.model_dump().values())[1:]
 
 
 def test_a_parameter_without_a_type_is_refused() -> None:
