@@ -18,14 +18,7 @@ import psycopg
 from psycopg import ClientCursor
 
 from bench import auth, peers
-from bench.stats import (
-    Row,
-    Timings,
-    interleaved,
-    interleaved_timings,
-    per_call_us,
-    ratio_row,
-)
+from bench.stats import Row, Timings, interleaved, interleaved_timings, ratio_row
 from shared.data import listing, vehicles
 from shared.data.search import Search
 from shared.data.vehicle_create import VehicleCreate
@@ -198,13 +191,13 @@ RAW_DELETE = "DELETE FROM vehicles WHERE vin = %(vin)s RETURNING vin"
 
 
 def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list[Row]:
-    """Warm PATCH (a price change each call) and DELETE, against raw UPDATE/DELETE RETURNING."""
+    """Warm PATCH (a price change each call) and DELETE, against raw UPDATE/DELETE RETURNING,
+    each timed interleaved with its floor."""
     from functions import delete_vehicle, update_vehicle  # noqa: PLC0415
 
     result: list[Row] = []
     vin = make_vin(7)
     prices = itertools.count(1)
-    floor = per_call_us(lambda: raw(RAW_UPDATE, {"vin": vin, "price": next(prices)}), calls=calls)
     merge = {"content-type": "application/merge-patch+json"}
     events = [
         http_api_event(
@@ -218,21 +211,40 @@ def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list
         answer = update_vehicle.handler(next(turn), CONTEXT)
         assert answer["statusCode"] == 200, answer
 
-    value = per_call_us(patch, calls=calls)
-    result.append(ratio_row("warm PATCH /api/vehicles/{vin}", value, floor, at_most=2.5))
+    samples = interleaved(
+        {
+            "ours": patch,
+            "floor": lambda: raw(RAW_UPDATE, {"vin": vin, "price": next(prices)}),
+        },
+        per_loop=calls,
+    )
+    result.append(
+        ratio_row("warm PATCH /api/vehicles/{vin}", samples["ours"], samples["floor"], at_most=2.5)
+    )
 
     db = get_database()
-    count = (calls // 4) * 8 + 200  # warm-up and seven timed loops, for each of the two
-    serials = iter(range(500_000, 500_000 + 2 * count))
-    for serial in range(500_000, 500_000 + 2 * count):
+    per_loop = calls // 4
+    count = per_loop * 8 + 200  # the warm-up and seven timed loops, for each of the two
+    start = 500_000
+    for serial in range(start, start + 2 * count):
         vehicles.insert(db=db, vehicle=VehicleCreate(**new_vehicle(vin=make_vin(serial))))
-    floor = per_call_us(lambda: raw(RAW_DELETE, {"vin": make_vin(next(serials))}), calls=calls // 4)
-    deletes = iter([http_api_event("DELETE", f"/api/vehicles/{make_vin(n)}") for n in serials])
+    floor_vins = iter([make_vin(n) for n in range(start, start + count)])
+    deletes = iter(
+        [
+            http_api_event("DELETE", f"/api/vehicles/{make_vin(n)}")
+            for n in range(start + count, start + 2 * count)
+        ]
+    )
 
     def delete() -> None:
         answer = delete_vehicle.handler(next(deletes), CONTEXT)
         assert answer["statusCode"] == 204, answer
 
-    value = per_call_us(delete, calls=calls // 4)
-    result.append(ratio_row("warm DELETE /api/vehicles/{vin}", value, floor, at_most=2.5))
+    samples = interleaved(
+        {"ours": delete, "floor": lambda: raw(RAW_DELETE, {"vin": next(floor_vins)})},
+        per_loop=per_loop,
+    )
+    result.append(
+        ratio_row("warm DELETE /api/vehicles/{vin}", samples["ours"], samples["floor"], at_most=2.5)
+    )
     return result

@@ -156,6 +156,27 @@ def test_a_tampered_payload_is_401(api: Database, signing_keys: dict[str, Signin
     assert (reply.status, reply.json()) == (401, {"detail": "Token signature does not verify."})
 
 
+# The header alone picks the key; the rest of the token is PyJWT's to read, and refuse.
+MANGLED = [
+    ("{header}.{payload}!.{signature}", "Malformed token."),
+    ("{header}.{payload}.{signature}!", "Malformed token."),
+    ("{header}.{payload}", "Malformed token: not a JWT."),
+    ("{header}.{payload}.{signature}.{signature}", "Malformed token: not a JWT."),
+    ("{header}!.{payload}.{signature}", "Malformed token: not a JWT."),
+]
+
+
+@pytest.mark.parametrize(("form", "detail"), MANGLED, ids=[form for form, _ in MANGLED])
+def test_a_token_well_signed_but_mangled_is_401(
+    api: Database, signing_keys: dict[str, SigningKey], form: str, detail: str
+) -> None:
+    header, payload, signature = sign(signing_keys["es"]).split(".")
+    token = form.format(header=header, payload=payload, signature=signature)
+    reply = post(bearer(token))
+    assert (reply.status, reply.json()) == (401, {"detail": detail})
+    assert stored_vins(api) == []
+
+
 def _decode(part: str) -> str:
     import base64  # noqa: PLC0415
 

@@ -13,12 +13,13 @@ from typing import Any
 import pytest
 from fastapi import APIRouter
 
-from shared.api import create_route, direct, health, lifecycle, list_route, routes
+from shared.api import create_route, direct, health, lifecycle, list_route, routes, update_route
 from shared.api.app import MAX_BODY_BYTES, create_app
 from shared.api.gateway import lambda_handler
 from shared.data.database import Database
 from shared.ops.settings import get_settings
 from tests.fixtures.api import insert_vehicle, make_vin, new_vehicle, unreachable_database_url
+from tests.fixtures.auth import SigningKey, create_key, sign
 from tests.fixtures.events import Event, LambdaContext, http_api_event, rest_api_event
 
 VIN = make_vin(3)
@@ -62,6 +63,7 @@ def _with(event: Event, **changes: Any) -> Event:
 
 
 GET = "GET"
+MERGE_PATCH = update_route.MERGE_PATCH
 QUERIES = ["page=2&page_size=5", "page_size=100", "page=01", "page=0", "page_size=101", "page=x"]
 QUERIES += ["page=", "page=%EF%BC%92", "other=1", "page=99999999999999999999"]
 DOWN = {"DATABASE_URL": unreachable_database_url()}
@@ -300,7 +302,87 @@ CASES: list[Case] = [
         lambda: _delete(VIN),
         {"DATABASE_URL": unreachable_database_url()},
     ),
+    # PATCH: each change the same both times (an answer the second request gives again).
+    *[
+        (f"patch {name}", update_route.update_router, make_event, env)
+        for name, make_event, env in [
+            ("price", lambda: _patch({"price": 18500, "mileage": 1200}), {}),
+            ("application/json", lambda: _patch({"status": "pending"}, "application/json"), {}),
+            ("charset", lambda: _patch({"price": 1}, f"{MERGE_PATCH}; charset=utf-8"), {}),
+            ("other +json", lambda: _patch({"price": 2}, "application/vnd.api+json"), {}),
+            ("upper-case type", lambda: _patch({"price": 3}, "Application/Merge-Patch+JSON"), {}),
+            ("nulls clear", lambda: _patch({"trim": None, "equipment": None, "price": None}), {}),
+            ("nothing", lambda: _patch({}), {}),
+            ("unknown field", lambda: _patch({"colour": "red", "price": 4}), {}),
+            ("any case vin", lambda: _patch({"price": 5}, vin=f"%20{VIN.lower()}"), {}),
+            ("unknown", lambda: _patch({"price": 6}, vin=make_vin(97)), {}),
+            ("short vin", lambda: _patch({"price": 7}, vin="short"), {}),
+            ("bad vin", lambda: _patch({"price": 7}, vin="a%00b"), {}),
+            ("stale etag", lambda: _patch({"price": 8}, headers={"If-Match": '"1-1"'}), {}),
+            ("any etag", lambda: _patch({"price": 9}, headers={"If-Match": "*"}), {}),
+            ("stage", lambda: _patch({"price": 10}, stage="dev"), {}),
+            ("text", lambda: _patch({"price": 11}, "text/plain"), {}),
+            ("no content type", lambda: _patch({"price": 12}, None), {}),
+            ("bad price", lambda: _patch({"price": "cheap"}), {}),
+            ("null make", lambda: _patch({"make": None}), {}),
+            ("read-only vin", lambda: _patch({"vin": make_vin(1)}), {}),
+            ("list body", lambda: _patch([1, 2]), {}),
+            ("null body", lambda: _patch("null"), {}),
+            ("malformed", lambda: _patch("{not json"), {}),
+            ("empty", lambda: _patch(""), {}),
+            ("lone surrogate", lambda: _patch('{"trim": "\\ud800"}'), {}),
+            ("year of a short vin", lambda: _patch({"year": 2020}, vin="ABC12"), {}),
+            ("year ok", lambda: _patch({"year": 2004}), {}),
+            ("base64", lambda: _patch({"price": 13}, base64_body=True), {}),
+            ("length differs", lambda: _patch({"price": 14}, headers={"Content-Length": "5"}), {}),
+            ("auth missing", lambda: _patch({"price": 15}), {"AUTH_WRITE": "on"}),
+            (
+                "auth unknown key",
+                lambda: _patch({"price": 16}, headers={"X-API-Key": "vik_nope"}),
+                {"AUTH_WRITE": "on"},
+            ),
+            (
+                "auth bad prefix",
+                lambda: _patch({"price": 17}, headers={"X-API-Key": "nope"}),
+                {"AUTH_WRITE": "on"},
+            ),
+            (
+                "auth missing, body invalid",
+                lambda: _patch({"price": "cheap"}),
+                {"AUTH_WRITE": "on"},
+            ),
+            (
+                "auth missing, year problem",
+                lambda: _patch({"year": 2020}, vin="ABC12"),
+                {"AUTH_WRITE": "on"},
+            ),
+            ("database down", lambda: _patch({"price": 18}), DOWN),
+            (
+                "preflight",
+                lambda: http_api_event(
+                    "OPTIONS",
+                    f"/api/vehicles/{VIN}",
+                    headers={"Access-Control-Request-Method": "PATCH"},
+                ),
+                {},
+            ),
+        ]
+    ],
 ]
+
+
+def _patch(
+    body: Any,
+    content_type: str | None = MERGE_PATCH,
+    *,
+    vin: str = VIN,
+    headers: dict[str, str] | None = None,
+    **options: Any,
+) -> Event:
+    text = body if isinstance(body, str | bytes) else json.dumps(body)
+    given = {**({} if content_type is None else {"Content-Type": content_type}), **(headers or {})}
+    event = http_api_event("PATCH", f"/api/vehicles/{vin}", body=text, headers=given, **options)
+    return event if content_type is not None else _without(event, "content-type")
 
 
 def _delete(vin: str, headers: dict[str, str] | None = None, **options: Any) -> Event:
@@ -365,6 +447,41 @@ def test_a_direct_delete_is_the_delete_mangum_and_fastapi_do(
     assert answers[0][0]["statusCode"] == 204
 
 
+_DEALER = {"app_metadata": {"inventory_role": "writer", "dealer_names": ["Another dealer"]}}
+Credential = Callable[[Database, dict[str, SigningKey]], dict[str, str]]
+# Write auth on (`auth_env`): a credential made from the test's keys, and the status it earns.
+CREDENTIALS: list[tuple[str, Credential, int]] = [
+    ("writer token", lambda _db, keys: _bearer(sign(keys["es"])), 200),
+    ("token without the role", lambda _db, keys: _bearer(sign(keys["es"], app_metadata={})), 403),
+    ("token of another dealer", lambda _db, keys: _bearer(sign(keys["es"], **_DEALER)), 403),
+    ("expired token", lambda _db, keys: _bearer(sign(keys["es"], exp=1)), 401),
+    ("write key", lambda db, _keys: {"X-API-Key": create_key(db)}, 200),
+    ("read key", lambda db, _keys: {"X-API-Key": create_key(db, scopes=("read",))}, 403),
+    ("write key as bearer", lambda db, _keys: _bearer(create_key(db)), 200),
+]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("case", CREDENTIALS, ids=[case[0] for case in CREDENTIALS])
+def test_a_direct_patch_with_a_credential_is_the_patch_mangum_and_fastapi_do(
+    auth_env: pytest.MonkeyPatch,
+    db: Database,
+    signing_keys: dict[str, SigningKey],
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, Credential, int],
+) -> None:
+    _, credential, status = case
+    insert_vehicle(db, vin=VIN)  # of no dealer: a scoped token may not change it
+    app = create_app(update_route.update_router())
+    event = _patch({"price": 17500}, headers=credential(db, signing_keys))
+    fast = _served(lambda_handler(app), event, capsys)
+    assert fast == _served(lambda_handler(app, direct=False), event, capsys)
+    assert fast[0]["statusCode"] == status
+
+
 def test_plainly_valid_requests_are_answered_without_mangum(
     app_env: pytest.MonkeyPatch, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -385,7 +502,11 @@ def test_plainly_valid_requests_are_answered_without_mangum(
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=1&page_size=10")),
         (create_route.create_router, _post(new_vehicle(vin=make_vin(600)))),
         (list_route.list_router, http_api_event(GET, "/api/vehicles", query="page=0")),
+        (update_route.update_router, _patch({"price": 100})),
+        (update_route.update_router, _patch({"year": 2020}, vin="ABC12")),
+        (update_route.update_router, _patch({"price": 100}, "text/plain")),
         (lifecycle.delete_router, _delete(VIN)),
     ]:
         lambda_handler(create_app(build()))(event, LambdaContext())
-    assert direct_answers == [200, 200, 404, 200, 201, 0, 204]  # page=0 is FastAPI's 422
+    # page=0 is FastAPI's 422, and so are a short VIN's new year and a text body's 415
+    assert direct_answers == [200, 200, 404, 200, 201, 0, 200, 0, 0, 204]

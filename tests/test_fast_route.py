@@ -11,7 +11,7 @@ import pytest
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.routing import APIRoute
 
-from shared.api import create_route, list_route, params, routes
+from shared.api import create_route, list_route, params, routes, update_route
 from shared.api.app import create_app
 from shared.api.fast_route import FastPathRoute
 from shared.api.gateway import lambda_handler
@@ -150,6 +150,42 @@ def test_a_create_request_gets_the_answer_fastapi_gives(
     assert _comparable(fast) == _comparable(plain)
 
 
+MERGE_PATCH = update_route.MERGE_PATCH
+# (body, Content-Type, VIN, If-Match): each change the same both times.
+UPDATES: list[tuple[str, Any, str, str, str | None]] = [
+    ("price", {"price": 19999.99}, MERGE_PATCH, make_vin(3), None),
+    ("json", {"status": "pending"}, "application/json", make_vin(3), None),
+    ("charset", {"mileage": 5}, f"{MERGE_PATCH}; charset=utf-8", make_vin(3), None),
+    ("+json", {"mileage": 6}, "application/vnd.api+json", make_vin(3), None),
+    ("nulls clear", {"trim": None, "equipment": None}, MERGE_PATCH, make_vin(3), None),
+    ("any case", {"price": 1}, MERGE_PATCH, f" {make_vin(3).lower()} ", None),
+    ("unknown", {"price": 1}, MERGE_PATCH, make_vin(99), None),
+    ("stale etag", {"price": 1}, MERGE_PATCH, make_vin(3), '"1-1"'),
+    ("any etag", {"price": 2}, MERGE_PATCH, make_vin(3), "*"),
+    ("year of a short vin", {"year": 2020}, MERGE_PATCH, "ABC12", None),
+    ("bad price", {"price": -1}, MERGE_PATCH, make_vin(3), None),
+    ("null status", {"status": None}, MERGE_PATCH, make_vin(3), None),
+    ("read-only", {"created_at": "2020-01-01"}, MERGE_PATCH, make_vin(3), None),
+    ("list", [1, 2], MERGE_PATCH, make_vin(3), None),
+    ("malformed", "{not json", MERGE_PATCH, make_vin(3), None),
+    ("empty", "", MERGE_PATCH, make_vin(3), None),
+    ("not json", {"price": 1}, "text/plain", make_vin(3), None),
+]
+
+
+@pytest.mark.parametrize("case", UPDATES, ids=[case[0] for case in UPDATES])
+def test_an_update_request_gets_the_answer_fastapi_gives(
+    api: Database, case: tuple[str, Any, str, str, str | None]
+) -> None:
+    _, body, content_type, vin, if_match = case
+    headers = {"Content-Type": content_type, **({"If-Match": if_match} if if_match else {})}
+    text = body if isinstance(body, str) else json.dumps(body)
+    path = f"/api/vehicles/{vin.replace(' ', '%20')}"
+    event = http_api_event("PATCH", path, body=text, headers=headers)
+    fast, plain = _both(update_route.update_router, event)
+    assert _comparable(fast) == _comparable(plain)
+
+
 def _comparable(reply: Reply) -> tuple[int, Any, str | None]:
     body = reply.json()
     if isinstance(body, dict):
@@ -194,4 +230,26 @@ def test_a_plainly_valid_request_skips_fastapi_s_dependency_solving(
     assert invoke(handler, http_api_event("GET", "/api/vehicles", query="page=2")).status == 200
     assert solved == []
     assert invoke(handler, http_api_event("GET", "/api/vehicles", query="page=0")).status == 422
+    assert len(solved) == 1
+
+
+def test_a_plainly_valid_patch_through_mangum_skips_fastapi_s_dependency_solving(
+    api: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    solved: list[object] = []
+    solve = fastapi.routing.solve_dependencies  # type: ignore[attr-defined]
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        solved.append(kwargs.get("dependant"))
+        return await solve(*args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "solve_dependencies", counted)
+    handler = lambda_handler(create_app(update_route.update_router()), direct=False)
+    headers = {"Content-Type": MERGE_PATCH}
+    path = f"/api/vehicles/{make_vin(3)}"
+    ok = http_api_event("PATCH", path, body='{"price": 1}', headers=headers)
+    assert invoke(handler, ok).status == 200
+    assert solved == []
+    bad = http_api_event("PATCH", path, body='{"price": "x"}', headers=headers)
+    assert invoke(handler, bad).status == 422
     assert len(solved) == 1

@@ -67,7 +67,7 @@ class DirectRoutes:
         self._config = config
         routes = [*_flat(app.router.routes), None]
         self._routes: list[APIRoute] = routes[: routes.index(None)]  # type: ignore[assignment]
-        if not any(fast_path_of(route) for route in self._routes):  # PATCH: Mangum's
+        if not any(fast_path_of(route) for route in self._routes):  # docs: Mangum's alone
             self._routes = []
 
     def __call__(self, event: LambdaEvent) -> dict[str, Any] | None:
@@ -88,7 +88,7 @@ class DirectRoutes:
     def _choose(self, scope: dict[str, Any]) -> tuple[FastPath, Endpoint] | None:
         """The route Starlette would serve (the first whose path and method match), if it has a
         fast path; its path parameters go into `scope`."""
-        if scope["method"] not in ("GET", "POST", "DELETE"):
+        if scope["method"] not in ("GET", "POST", "PATCH", "DELETE"):
             return None
         path = get_route_path(scope)
         for route in self._routes:
