@@ -52,7 +52,7 @@ def _poster(
     return post
 
 
-def rows(*, calls: int) -> list[Row]:
+def rows(*, calls: int, label: str = "") -> list[Row]:
     serials = itertools.count(500_000)
     signing = ec_key("bench-es")
     key = keys.create(db=get_database(), name="bench")[1]
@@ -79,9 +79,14 @@ def rows(*, calls: int) -> list[Row]:
         get_settings.cache_clear()
     off = samples["off"]
     return [
-        Row("warm POST /api/vehicles, write auth off", off),
-        ratio_row("warm POST with a Supabase JWT (ES256)", samples["token"], off, at_most=1.5),
+        Row(f"{label}warm POST /api/vehicles, write auth off", off),
         ratio_row(
-            "warm POST with an API key (checked in the INSERT)", samples["key"], off, at_most=1.3
+            f"{label}warm POST with a Supabase JWT (ES256)", samples["token"], off, at_most=1.5
+        ),
+        ratio_row(
+            f"{label}warm POST with an API key (checked in the INSERT)",
+            samples["key"],
+            off,
+            at_most=1.3,
         ),
     ]

@@ -178,10 +178,10 @@ def rows(url: str, *, calls: int = 1000, repeats: int = 7, label: str = "") -> l
         repeats=repeats,
     )
     result.append(Row(f"{label}warm GET /health (no database)", samples["ours"]))
-    result += _lifecycle(raw, calls=calls)
+    result += _lifecycle(raw, calls=calls, label=label)
     with db.transaction() as conn:  # the auth rows post VINs of their own from an empty table
         conn.execute("TRUNCATE vehicles")
-    return result + auth.rows(calls=calls // 4)
+    return result + auth.rows(calls=calls // 4, label=label)
 
 
 PLAIN_INSERT = "plain INSERT, raw psycopg"
@@ -190,7 +190,7 @@ RAW_UPDATE = "UPDATE vehicles SET price = %(price)s WHERE vin = %(vin)s RETURNIN
 RAW_DELETE = "DELETE FROM vehicles WHERE vin = %(vin)s RETURNING vin"
 
 
-def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list[Row]:
+def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int, label: str) -> list[Row]:
     """Warm PATCH (a price change each call) and DELETE, against raw UPDATE/DELETE RETURNING,
     each timed interleaved with its floor."""
     from functions import delete_vehicle, update_vehicle  # noqa: PLC0415
@@ -219,7 +219,12 @@ def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list
         per_loop=calls,
     )
     result.append(
-        ratio_row("warm PATCH /api/vehicles/{vin}", samples["ours"], samples["floor"], at_most=2.5)
+        ratio_row(
+            f"{label}warm PATCH /api/vehicles/{{vin}}",
+            samples["ours"],
+            samples["floor"],
+            at_most=2.5,
+        )
     )
 
     db = get_database()
@@ -245,6 +250,11 @@ def _lifecycle(raw: Callable[[str, dict[str, Any]], Any], *, calls: int) -> list
         per_loop=per_loop,
     )
     result.append(
-        ratio_row("warm DELETE /api/vehicles/{vin}", samples["ours"], samples["floor"], at_most=2.5)
+        ratio_row(
+            f"{label}warm DELETE /api/vehicles/{{vin}}",
+            samples["ours"],
+            samples["floor"],
+            at_most=2.5,
+        )
     )
     return result
